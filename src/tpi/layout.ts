@@ -1,0 +1,139 @@
+// The Text-Printed Image layout: pick the largest font size at which the text fits the box
+// (shrink-to-fit, as in the TPI paper), apply the overflow policy, and place every line.
+
+import { hasCjk, hasRtl } from './chars.ts';
+import { breakParagraphs, EPSILON, type BrokenLine } from './linebreak.ts';
+import { segmentText } from './segment.ts';
+import type { Layout, LayoutOptions, LayoutSettings, LaidLine, LaidPage, TextMeasurer } from './types.ts';
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The text box: the canvas minus its margins. */
+export function contentBox(s: LayoutSettings): Box {
+  const { top, right, bottom, left } = s.margins;
+  return { x: left, y: top, width: s.width - left - right, height: s.height - top - bottom };
+}
+
+/** Throws a RangeError naming the first bad setting; a layout on nonsense would mislead. */
+export function validateSettings(s: LayoutSettings): void {
+  const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
+  if (!positive(s.width) || !positive(s.height)) throw new RangeError(`canvas size must be positive, got ${s.width}×${s.height}`);
+  for (const [side, v] of Object.entries(s.margins)) {
+    if (!Number.isFinite(v) || v < 0) throw new RangeError(`margin ${side} must be ≥ 0, got ${v}`);
+  }
+  const box = contentBox(s);
+  if (box.width <= 0 || box.height <= 0) throw new RangeError('margins leave no room for text');
+  for (const [name, v] of [['minFontSize', s.minFontSize], ['maxFontSize', s.maxFontSize]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${v}`);
+  }
+  if (s.minFontSize > s.maxFontSize) throw new RangeError(`minFontSize ${s.minFontSize} > maxFontSize ${s.maxFontSize}`);
+  if (!positive(s.lineHeight)) throw new RangeError(`lineHeight must be positive, got ${s.lineHeight}`);
+  const tab = s.tabSize ?? 4;
+  if (!Number.isInteger(tab) || tab < 0) throw new RangeError(`tabSize must be an integer ≥ 0, got ${tab}`);
+}
+
+/**
+ * Largest integer size in [min, max] with fits(size), by bisection: about log2(max − min)
+ * layouts instead of one per size.
+ *
+ * Monotonicity assumption: if the text fits at size s, it fits at every smaller size. It holds
+ * when widths scale linearly with the size: a smaller size makes every line relatively
+ * narrower, greedy breaking then needs no more lines, and each line is also shorter. Real fonts
+ * can bend it by a pixel (hinting, rounding at small sizes); then the answer still fits (every
+ * size returned as fitting was tried) but a slightly larger one might have fitted too.
+ * Returns fits: false (with size = min) when nothing fits.
+ */
+export function largestFittingSize(min: number, max: number, fits: (size: number) => boolean): { size: number; fits: boolean } {
+  if (fits(max)) return { size: max, fits: true };
+  if (min === max || !fits(min)) return { size: min, fits: false };
+  let lo = min; // fits
+  let hi = max; // does not fit
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return { size: lo, fits: true };
+}
+
+export function layoutText(options: LayoutOptions, measurer: TextMeasurer): Layout {
+  validateSettings(options);
+  const box = contentBox(options);
+  const { text, fontFamily, lineHeight } = options;
+  const flags = { rtl: hasRtl(text), cjk: hasCjk(text), clipped: false };
+  const base = {
+    width: options.width,
+    height: options.height,
+    fontFamily,
+    foreground: options.foreground,
+    background: options.background,
+  };
+  if (text === '') {
+    const fontSize = options.maxFontSize;
+    return { ...base, fontSize, lineHeightPx: fontSize * lineHeight, pages: [{ lines: [] }], overflow: false, flags };
+  }
+
+  // Segmentation does not depend on the size: do it once for all the sizes the search tries.
+  const paragraphs = segmentText(text, options.tabSize ?? 4);
+  const tried = new Map<number, BrokenLine[]>();
+  const linesAt = (fontSize: number): BrokenLine[] => {
+    let lines = tried.get(fontSize);
+    if (!lines) {
+      lines = breakParagraphs(paragraphs, { maxWidth: box.width, fontSize, fontFamily }, measurer);
+      tried.set(fontSize, lines);
+    }
+    return lines;
+  };
+  const fitsAt = (fontSize: number): boolean => {
+    const lines = linesAt(fontSize);
+    return lines.length * fontSize * lineHeight <= box.height + EPSILON && lines.every((l) => l.width <= box.width + EPSILON);
+  };
+
+  const { size: fontSize, fits } = largestFittingSize(options.minFontSize, options.maxFontSize, fitsAt);
+  const lines = linesAt(fontSize);
+  const lineHeightPx = fontSize * lineHeight;
+  // Rows per page; a box lower than one line still shows one line per page when paginating.
+  const rows = Math.floor((box.height + EPSILON) / lineHeightPx);
+
+  let chunks: BrokenLine[][];
+  let truncatedAt: number | undefined;
+  if (fits) chunks = [lines];
+  else if (options.overflow === 'paginate') chunks = paginate(lines, Math.max(1, rows));
+  else {
+    chunks = [lines.slice(0, rows)];
+    if (rows < lines.length) truncatedAt = lines[rows].start;
+  }
+
+  const metrics = measurer.metrics?.(fontSize, fontFamily) ?? { ascent: 0.8 * fontSize, descent: 0.2 * fontSize };
+  // Half-leading above and below the glyphs, as CSS does, so lines sit centred in their rows.
+  const firstBaseline = box.y + (lineHeightPx - metrics.ascent - metrics.descent) / 2 + metrics.ascent;
+  const pages: LaidPage[] = chunks.map((chunk) => ({
+    lines: chunk.map((line, row) => place(line, firstBaseline + row * lineHeightPx, box, options)),
+  }));
+  flags.clipped = pages.some((p) => p.lines.some((l) => l.width > box.width + EPSILON));
+  const layout: Layout = { ...base, fontSize, lineHeightPx, pages, overflow: !fits, flags };
+  if (truncatedAt !== undefined) layout.truncatedAt = truncatedAt;
+  return layout;
+}
+
+function paginate(lines: BrokenLine[], rows: number): BrokenLine[][] {
+  const pages: BrokenLine[][] = [];
+  for (let i = 0; i < lines.length; i += rows) pages.push(lines.slice(i, i + rows));
+  return pages;
+}
+
+function place(line: BrokenLine, y: number, box: Box, s: LayoutSettings): LaidLine {
+  const free = box.width - line.width;
+  let side: 'left' | 'right' | 'center';
+  if (s.align === 'start') side = line.direction === 'rtl' ? 'right' : 'left';
+  else if (s.align === 'end') side = line.direction === 'rtl' ? 'left' : 'right';
+  else side = s.align;
+  // A clipped line (wider than the box) starts at the left margin rather than outside it.
+  const x = free <= 0 || side === 'left' ? box.x : side === 'right' ? box.x + free : box.x + free / 2;
+  return { ...line, x, y };
+}

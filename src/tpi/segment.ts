@@ -1,0 +1,119 @@
+// Text → paragraphs → unbreakable units. This part does not depend on the font size, so the
+// layout computes it once and reuses it for every size the shrink-to-fit search tries.
+
+import { cannotEndLine, cannotStartLine, classify, paragraphDirection, type ClusterKind } from './chars.ts';
+
+/** One grapheme cluster (never split: surrogate pairs, ZWJ emoji, base + combining marks). */
+export interface Cluster {
+  /** What gets drawn: a tab becomes `tabSize` spaces, a zero-width space becomes ''. */
+  text: string;
+  /** The grapheme as written in the source. */
+  source: string;
+  start: number; // UTF-16 offset in the original text
+  end: number;
+  kind: ClusterKind;
+}
+
+/**
+ * A run of clusters with no break opportunity inside. Trailing spaces (and zero-width spaces)
+ * belong to the unit and are dropped when a line ends after it.
+ */
+export type Unit = Cluster[];
+
+export interface Paragraph {
+  start: number; // offset of the paragraph's first character (or of its position, when empty)
+  units: Unit[];
+  direction: 'ltr' | 'rtl';
+}
+
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Split on hard newlines (\n, \r\n, \r); blank lines stay as empty paragraphs. */
+export function segmentText(text: string, tabSize = 4): Paragraph[] {
+  const paragraphs: Paragraph[] = [];
+  const newline = /\r\n|\n|\r/g;
+  let start = 0;
+  for (;;) {
+    const match = newline.exec(text);
+    const end = match ? match.index : text.length;
+    const body = text.slice(start, end);
+    paragraphs.push({
+      start,
+      units: splitUnits(toClusters(body, start, tabSize)),
+      direction: paragraphDirection(body),
+    });
+    if (!match) break;
+    start = end + match[0].length;
+  }
+  return paragraphs;
+}
+
+export function toClusters(text: string, offset: number, tabSize: number): Cluster[] {
+  const clusters: Cluster[] = [];
+  for (const { segment, index } of graphemeSegmenter.segment(text)) {
+    const kind = classify(segment);
+    const drawn = segment === '\t' ? ' '.repeat(tabSize) : kind === 'zwsp' ? '' : segment;
+    clusters.push({ text: drawn, source: segment, start: offset + index, end: offset + index + segment.length, kind });
+  }
+  return clusters;
+}
+
+const isBlank = (c: Cluster): boolean => c.kind === 'space' || c.kind === 'zwsp';
+
+/**
+ * May a line break between clusters[i - 1] and clusters[i]? Opportunities (a small subset of
+ * UAX #14, enough for Latin and CJK):
+ *  - after a run of spaces or a zero-width space, unless the run is leading indentation;
+ *  - between any two clusters when either is CJK or emoji;
+ * and never against kinsoku: the next line may not start with a closing mark, and the line may
+ * not end (ignoring the spaces dropped at the break) with an opening bracket.
+ */
+export function canBreakBefore(clusters: Cluster[], i: number): boolean {
+  if (i <= 0 || i >= clusters.length) return false;
+  const prev = clusters[i - 1];
+  const cur = clusters[i];
+  if (isBlank(cur)) return false; // spaces stay with the word before them
+  let opportunity: boolean;
+  if (isBlank(prev)) opportunity = true;
+  else opportunity = prev.kind === 'wide' || cur.kind === 'wide';
+  if (!opportunity) return false;
+  const lastVisible = lastNonBlank(clusters, i);
+  if (lastVisible === undefined) return false; // only indentation before: keep it with the word
+  return !cannotEndLine(lastVisible.source) && !cannotStartLine(cur.source);
+}
+
+function lastNonBlank(clusters: Cluster[], before: number): Cluster | undefined {
+  for (let j = before - 1; j >= 0; j--) if (!isBlank(clusters[j])) return clusters[j];
+  return undefined;
+}
+
+function splitUnits(clusters: Cluster[]): Unit[] {
+  const units: Unit[] = [];
+  let from = 0;
+  for (let i = 1; i <= clusters.length; i++) {
+    if (i === clusters.length || canBreakBefore(clusters, i)) {
+      units.push(clusters.slice(from, i));
+      from = i;
+    }
+  }
+  return units;
+}
+
+/** Drop the spaces a line break swallows (trailing spaces and zero-width spaces). */
+export function trimEnd(clusters: Cluster[]): Cluster[] {
+  let end = clusters.length;
+  while (end > 0 && isBlank(clusters[end - 1])) end--;
+  return end === clusters.length ? clusters : clusters.slice(0, end);
+}
+
+export function trimStart(clusters: Cluster[]): Cluster[] {
+  let start = 0;
+  while (start < clusters.length && isBlank(clusters[start])) start++;
+  return start === 0 ? clusters : clusters.slice(start);
+}
+
+export function textOf(clusters: Cluster[]): string {
+  let s = '';
+  for (const c of clusters) s += c.text;
+  return s;
+}

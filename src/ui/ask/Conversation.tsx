@@ -1,0 +1,31 @@
+import { useApp } from '../../store/store.ts';
+import { formatStats } from '../common/format.ts';
+
+/** Questions and answers about the current image. Answers are text nodes, never HTML. */
+export function Conversation() {
+  const turns = useApp((s) => s.turns);
+  return (
+    <section className="conversation" aria-label="Answer" aria-live="polite" aria-busy={turns.some((t) => t.streaming)}>
+      {turns.length === 0 && <p className="hint">Answers appear here, token by token.</p>}
+      {turns.map((t, i) => (
+        <article key={i} className="turn" data-testid="turn" data-streaming={t.streaming}>
+          <p className="question">{t.question}</p>
+          <p className="answer" data-testid="answer-text">
+            {t.answer}
+            {t.streaming && <span className="cursor" aria-hidden="true">▍</span>}
+          </p>
+          {t.stats && (
+            <p className="stats" data-testid="answer-stats">
+              {formatStats(t.stats).map((s) => (
+                <span key={s}>{s}</span>
+              ))}
+              {t.meanProb !== undefined && <span>mean token probability {(t.meanProb * 100).toFixed(0)} %</span>}
+              {t.stopReason === 'stopped' && <span>stopped</span>}
+              {t.stopReason === 'max-tokens' && <span>length limit</span>}
+            </p>
+          )}
+        </article>
+      ))}
+    </section>
+  );
+}

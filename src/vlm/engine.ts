@@ -1,0 +1,407 @@
+/**
+ * The VLM engine: loads a SmolVLM-family model with transformers.js (download, cache,
+ * processor, ONNX sessions) and drives its three graphs with its own generation loop, so
+ * that image features and the key/value cache of a conversation can be reused across
+ * follow-up questions. Runs unchanged in a Web Worker and in Node.
+ */
+import { AutoModelForVision2Seq, AutoProcessor, RawImage, Tensor } from '@huggingface/transformers';
+import { chooseRuntime, describeDtypes, type GpuCapabilities } from './dtype.ts';
+import { classifyLoadError, classifyRunError } from './errors.ts';
+import { checkImageBytes } from './image-check.ts';
+import { buildMessages, commonPrefix, expandImages, extendIds, type TokenHistory } from './prompt.ts';
+import {
+  EngineError,
+  type AskRequest,
+  type AskResult,
+  type LoadedModel,
+  type LoadProgress,
+  type LoadRequest,
+  type StopReason,
+  type VlmEngineApi,
+} from './protocol.ts';
+import { checkModelId } from './registry.ts';
+import {
+  argmaxWithProb,
+  countToken,
+  mergeImageFeatures,
+  sampleWithProb,
+  seededRandom,
+  TextDelta,
+  toFloat16Bits,
+  toFloat32,
+  type FloatData,
+} from './tensors.ts';
+
+/** Structural view of the ONNX Runtime session objects transformers.js creates. */
+interface OrtTensorLike {
+  type: string;
+  dims: readonly number[];
+  data: ArrayLike<number>;
+  location: string;
+  dispose(): void;
+}
+interface OrtSession {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  inputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[];
+  run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensorLike>>;
+}
+
+interface ImageFeatures {
+  key: string;
+  grids: { rows: number; cols: number }[];
+  data: FloatData;
+  half: boolean;
+  hidden: number;
+}
+
+interface KvState {
+  imageKey: string | null;
+  /** Token ids whose keys/values are in `past`. */
+  ids: number[];
+  past: Record<string, OrtTensorLike>;
+}
+
+export interface EngineHost {
+  /** Decodes image bytes into pixels: createImageBitmap in a worker, sharp in Node. */
+  decodeImage(bytes: Uint8Array): Promise<RawImage>;
+  /** What the platform offers; called before each load. */
+  capabilities(): Promise<GpuCapabilities>;
+  sha256(bytes: Uint8Array): Promise<string>;
+  /** The transformers.js device for ours: Node runs 'wasm' requests on its CPU backend. */
+  backendDevice?(device: 'webgpu' | 'wasm'): string;
+}
+
+const FEATURE_CACHE_SIZE = 8;
+const MAX_QUESTION_CHARS = 4000;
+
+export class VlmEngine implements VlmEngineApi {
+  private model: any = null;
+  private processor: any = null;
+  private loaded: LoadedModel | null = null;
+  private features = new Map<string, ImageFeatures>();
+  private kv: KvState | null = null;
+  private history: (TokenHistory & { imageKey: string | null }) | null = null;
+  private stopRequested = false;
+  private busy = false;
+
+  constructor(private host: EngineHost) {}
+
+  get current(): LoadedModel | null {
+    return this.loaded;
+  }
+
+  async load(req: LoadRequest, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel> {
+    const check = checkModelId(req.modelId);
+    if (!check.ok) throw new EngineError('unknown-model', check.message);
+    if (this.busy) throw new EngineError('busy', 'The model is answering; stop it before loading another model.');
+    this.busy = true;
+    const t0 = performance.now();
+    try {
+      const caps = await this.host.capabilities();
+      const runtime = chooseRuntime(check.entry.dtypes, caps, req.device);
+      const progress: LoadProgress = { files: {}, loaded: 0, total: 0 };
+      const progress_callback = (info: any) => {
+        if (!onProgress || !info.file) return;
+        const f = (progress.files[info.file] ??= { loaded: 0, total: 0, done: false });
+        if (info.status === 'progress') Object.assign(f, { loaded: info.loaded, total: info.total });
+        if (info.status === 'done') f.done = true;
+        progress.loaded = Object.values(progress.files).reduce((a, x) => a + x.loaded, 0);
+        progress.total = Object.values(progress.files).reduce((a, x) => a + x.total, 0);
+        onProgress(structuredClone(progress));
+      };
+      const [processor, model] = await Promise.all([
+        AutoProcessor.from_pretrained(req.modelId, { progress_callback }),
+        AutoModelForVision2Seq.from_pretrained(req.modelId, {
+          device: (this.host.backendDevice?.(runtime.device) ?? runtime.device) as any,
+          dtype: runtime.dtypes,
+          progress_callback,
+        }),
+      ]).catch((e) => {
+        throw classifyLoadError(e, req.modelId);
+      });
+      await this.disposeModel();
+      this.processor = processor;
+      this.model = model;
+      this.loaded = {
+        modelId: req.modelId,
+        device: runtime.device,
+        dtypes: runtime.dtypes,
+        reason: runtime.reason,
+        adapterInfo: caps.adapterInfo,
+        loadMs: performance.now() - t0,
+        kvLocation: 'unknown',
+      };
+      // One tiny forward pass: proves the graphs run here and tells where the cache lives.
+      const warm = await this.runDecoder([this.bosId()], null, null);
+      this.loaded.kvLocation = Object.values(warm.present)[0]?.location ?? 'cpu';
+      disposeAll(warm.present);
+      this.loaded.loadMs = performance.now() - t0;
+      return { ...this.loaded };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  async ask(req: AskRequest, onToken?: (delta: string) => void): Promise<AskResult> {
+    if (!this.model || !this.loaded) throw new EngineError('no-model', 'No model is loaded yet.');
+    const question = req.question.trim();
+    if (!question) throw new EngineError('bad-question', 'Type a question first.');
+    if (question.length > MAX_QUESTION_CHARS) {
+      throw new EngineError('bad-question', `The question is ${question.length} characters long; the limit is ${MAX_QUESTION_CHARS}.`);
+    }
+    if (this.busy) throw new EngineError('busy', 'The model is still busy with the previous request.');
+    this.busy = true;
+    this.stopRequested = false;
+    try {
+      return await this.generate(req, question, onToken ?? (() => {}));
+    } catch (e) {
+      // A failed run leaves the cache in an unknown state; the next turn starts fresh.
+      this.dropKv();
+      this.history = null;
+      throw classifyRunError(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async generate(req: AskRequest, question: string, onToken: (d: string) => void): Promise<AskResult> {
+    const loaded = this.loaded!;
+    const t0 = performance.now();
+    const image = req.image ? await this.imageFeatures(req.image, req.imageName ?? 'image') : null;
+    const imageEncodeMs = image?.encodeMs ?? 0;
+    const feats = image?.features ?? null;
+    const imageKey = feats?.key ?? null;
+
+    // Prompt: the chat template over the whole conversation, images expanded to tokens.
+    const messages = buildMessages(req.history, question, feats !== null);
+    const chat: string = this.processor.apply_chat_template(messages, { add_generation_prompt: true });
+    const text = expandImages(chat, feats?.grids ?? [], this.imageSeqLen());
+    const prev = this.history?.imageKey === imageKey ? this.history : null;
+    const ids = extendIds(prev, text, (s) => this.encode(s));
+
+    // Reuse the keys/values of the previous turn when its tokens are a prefix of this prompt.
+    let past: Record<string, OrtTensorLike> | null = null;
+    let start = 0;
+    if (this.kv && this.kv.imageKey === imageKey && commonPrefix(this.kv.ids, ids) === this.kv.ids.length && this.kv.ids.length < ids.length) {
+      past = this.kv.past;
+      start = this.kv.ids.length;
+    } else {
+      this.dropKv();
+    }
+    this.kv = null;
+    const imageTokens = countToken(ids, this.imageTokenId());
+    if (feats && imageTokens * feats.hidden !== feats.data.length) {
+      throw new EngineError('internal', `The prompt has ${imageTokens} image tokens but the image gave ${feats.data.length / feats.hidden} feature rows.`);
+    }
+
+    const eos = this.eosIds();
+    const maxNew = Math.max(1, Math.min(req.maxNewTokens ?? 256, 2048));
+    const random = seededRandom(req.seed ?? 0);
+    const generated: number[] = [];
+    const probs: number[] = [];
+    const delta = new TextDelta((g) => this.decode(g));
+    let fed = ids.slice(0, start);
+    let segment = ids.slice(start);
+    let ttftMs = 0;
+    let tFirst = 0;
+    let stopReason: StopReason = 'max-tokens';
+
+    for (;;) {
+      const out = await this.runDecoder(segment, past, feats, countToken(fed, this.imageTokenId()));
+      if (past) disposeAll(past, out.present);
+      past = out.present;
+      fed = fed.concat(segment);
+      const pick = (req.temperature ?? 0) > 0 ? sampleWithProb(out.lastLogits, req.temperature!, random()) : argmaxWithProb(out.lastLogits);
+      if (generated.length === 0) {
+        tFirst = performance.now();
+        ttftMs = tFirst - t0;
+      }
+      if (eos.has(pick.id)) {
+        stopReason = 'eos';
+        break;
+      }
+      generated.push(pick.id);
+      probs.push(pick.prob);
+      const d = delta.next(generated);
+      if (d) onToken(d);
+      if (this.stopRequested) {
+        stopReason = 'stopped';
+        break;
+      }
+      if (generated.length >= maxNew) break;
+      segment = [pick.id];
+    }
+
+    const answer = this.decode(generated);
+    this.kv = { imageKey, ids: fed, past: past! };
+    this.history = { imageKey, text: text + answer, ids: ids.concat(generated) };
+    const tEnd = performance.now();
+    const decodeTokens = Math.max(0, generated.length - 1);
+    return {
+      text: answer,
+      stopReason,
+      tokenProbs: probs,
+      stats: {
+        imageEncodeMs,
+        imageCached: image?.cached ?? false,
+        reusedTokens: start,
+        promptTokens: ids.length,
+        newTokens: generated.length,
+        ttftMs,
+        tokensPerSecond: decodeTokens > 0 ? (decodeTokens * 1000) / (tEnd - tFirst) : 0,
+        totalMs: tEnd - t0,
+        device: loaded.device,
+        dtype: describeDtypes(loaded.dtypes),
+      },
+    };
+  }
+
+  /** Image features by content: a follow-up about the same image does not re-encode it. */
+  private async imageFeatures(bytes: Uint8Array, name: string): Promise<{ features: ImageFeatures; cached: boolean; encodeMs: number }> {
+    const check = checkImageBytes(bytes, name);
+    if (!check.ok) throw new EngineError('bad-image', check.message);
+    const key = await this.host.sha256(bytes);
+    const hit = this.features.get(key);
+    if (hit) {
+      this.features.delete(key); // refresh its place in the LRU order
+      this.features.set(key, hit);
+      return { features: hit, cached: true, encodeMs: 0 };
+    }
+    let raw: RawImage;
+    try {
+      raw = await this.host.decodeImage(bytes);
+    } catch (e) {
+      throw new EngineError('bad-image', `"${name}" could not be decoded: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const t0 = performance.now();
+    const inputs = await this.processor.image_processor([raw.rgb()], { return_row_col_info: true });
+    const out: Tensor = await this.model.encode_image({
+      pixel_values: inputs.pixel_values,
+      pixel_attention_mask: inputs.pixel_attention_mask,
+    });
+    const hidden = out.dims.at(-1)!;
+    const half = out.type === 'float16';
+    const data = half ? new Uint16Array(out.data as ArrayLike<number>) : new Float32Array(out.data as Float32Array);
+    const grids = (inputs.rows as number[][])[0].map((rows: number, i: number) => ({ rows, cols: (inputs.cols as number[][])[0][i] }));
+    const features: ImageFeatures = { key, grids, data, half, hidden };
+    this.features.set(key, features);
+    if (this.features.size > FEATURE_CACHE_SIZE) this.features.delete(this.features.keys().next().value!);
+    return { features, cached: false, encodeMs: performance.now() - t0 };
+  }
+
+  /** One decoder call over `segment`, after the tokens whose keys/values are in `past`. */
+  private async runDecoder(
+    segment: number[],
+    past: Record<string, OrtTensorLike> | null,
+    feats: ImageFeatures | null,
+    firstImageRow = 0,
+  ): Promise<{ lastLogits: Float32Array; present: Record<string, OrtTensorLike> }> {
+    const session: OrtSession = this.model.sessions.decoder_model_merged;
+    const embedSession: OrtSession = this.model.sessions.embed_tokens;
+    const n = segment.length;
+    const idsTensor = new Tensor('int64', BigInt64Array.from(segment.map(BigInt)), [1, n]);
+    const embOut = await embedSession.run({ input_ids: (idsTensor as any).ort_tensor });
+    const emb = embOut.inputs_embeds;
+    const hidden = emb.dims.at(-1)!;
+    const embHalf = emb.type === 'float16';
+    let embData: Float32Array | Uint16Array = embHalf ? new Uint16Array(emb.data) : new Float32Array(emb.data as Float32Array);
+    if (feats && segment.includes(this.imageTokenId())) {
+      const rows = feats.half === embHalf ? feats.data : embHalf ? toFloat16Bits(feats.data as Float32Array) : toFloat32(feats.data, true);
+      mergeImageFeatures(embData, segment, this.imageTokenId(), rows, hidden, firstImageRow);
+    }
+    const pastLen = past ? (Object.values(past)[0]?.dims[2] ?? 0) : 0;
+    const feeds: Record<string, unknown> = {
+      inputs_embeds: ort(new Tensor(emb.type as any, embData as any, [1, n, hidden])),
+      attention_mask: ort(new Tensor('int64', new BigInt64Array(pastLen + n).fill(1n), [1, pastLen + n])),
+      position_ids: ort(new Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(pastLen + i)), [1, n])),
+    };
+    if (session.inputNames.includes('num_logits_to_keep')) feeds.num_logits_to_keep = ort(new Tensor('int64', [1n], []));
+    for (const name of session.inputNames) {
+      if (!name.startsWith('past_key_values.')) continue;
+      const present = 'present.' + name.slice('past_key_values.'.length);
+      feeds[name] = past?.[present] ?? this.emptyPast(session, name);
+    }
+    const out = await session.run(feeds);
+    const logits = out.logits;
+    const vocab = logits.dims.at(-1)!;
+    const rowsOut = logits.dims.at(-2)!;
+    const last = (logits.data as any).subarray((rowsOut - 1) * vocab, rowsOut * vocab);
+    const lastLogits = toFloat32(last, logits.type === 'float16').slice();
+    const present: Record<string, OrtTensorLike> = {};
+    for (const [k, v] of Object.entries(out)) {
+      if (k.startsWith('present.')) present[k] = v;
+      else if (v.location === 'gpu-buffer') v.dispose();
+    }
+    return { lastLogits, present };
+  }
+
+  private emptyPast(session: OrtSession, name: string): unknown {
+    const meta = session.inputMetadata?.find((m) => m.name === name);
+    const tc = this.model.config.text_config ?? this.model.config;
+    const heads = tc.num_key_value_heads ?? tc.num_attention_heads;
+    const headDim = tc.head_dim ?? tc.hidden_size / tc.num_attention_heads;
+    const shape = (meta?.shape ?? [1, heads, 0, headDim]).map((d, i) => (typeof d === 'number' ? d : i === 0 ? 1 : i === 1 ? heads : i === 3 ? headDim : 0));
+    const type = meta?.type ?? 'float32';
+    const data = type === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+    return ort(new Tensor(type as any, data as any, shape));
+  }
+
+  private encode(s: string): number[] {
+    return this.processor.tokenizer.encode(s, { add_special_tokens: false });
+  }
+
+  private decode(ids: number[]): string {
+    return this.processor.tokenizer.decode(ids, { skip_special_tokens: true });
+  }
+
+  private imageTokenId(): number {
+    return this.model.config.image_token_id ?? this.model.config.image_token_index;
+  }
+
+  private imageSeqLen(): number {
+    return this.processor.config?.image_seq_len ?? this.processor.image_seq_len ?? 64;
+  }
+
+  private bosId(): number {
+    const t = this.processor.tokenizer;
+    return this.encode('<|im_start|>')[0] ?? t.bos_token_id ?? 0;
+  }
+
+  private eosIds(): Set<number> {
+    const ids = new Set<number>();
+    const g = this.model.generation_config?.eos_token_id ?? this.model.config.eos_token_id;
+    for (const x of [g].flat()) if (typeof x === 'number') ids.add(x);
+    const eou = this.encode('<end_of_utterance>');
+    if (eou.length === 1) ids.add(eou[0]);
+    return ids;
+  }
+
+  private dropKv(): void {
+    if (this.kv) disposeAll(this.kv.past);
+    this.kv = null;
+  }
+
+  private async disposeModel(): Promise<void> {
+    this.dropKv();
+    this.history = null;
+    this.features.clear();
+    if (this.model) await this.model.dispose?.();
+    this.model = null;
+    this.loaded = null;
+  }
+}
+
+function ort(t: Tensor): unknown {
+  return (t as any).ort_tensor;
+}
+
+/** Frees GPU-resident cache tensors, except those still in use in `keep`. */
+function disposeAll(tensors: Record<string, OrtTensorLike>, keep?: Record<string, OrtTensorLike>): void {
+  const kept = new Set(Object.values(keep ?? {}));
+  for (const t of Object.values(tensors)) if (t.location === 'gpu-buffer' && !kept.has(t)) t.dispose();
+}

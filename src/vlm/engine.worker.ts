@@ -1,0 +1,83 @@
+/// <reference lib="webworker" />
+/**
+ * The engine worker: one VlmEngine behind the typed protocol of protocol.ts. The page never
+ * touches ONNX Runtime; it sends requests and receives progress, tokens and one result.
+ */
+import { env } from '@huggingface/transformers';
+import { configureBrowserEnv, modelCacheName, selectModelSource } from './browser-env.ts';
+import { VlmEngine } from './engine.ts';
+import { browserHost } from './host-browser.ts';
+import { assertNever, EngineError, type WorkerEvent, type WorkerRequest } from './protocol.ts';
+import { checkModelId } from './registry.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+configureBrowserEnv(import.meta.env.BASE_URL);
+const engine = new VlmEngine(browserHost);
+let deviceLost = false;
+
+const post = (e: WorkerEvent) => self.postMessage(e);
+
+async function gpuDevice(): Promise<GPUDevice | null> {
+  const webgpu = (env.backends.onnx as { webgpu?: { device?: GPUDevice | Promise<GPUDevice> } }).webgpu;
+  try {
+    return (await webgpu?.device) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** After a WebGPU load, watch the device: a loss makes this worker unusable. */
+async function watchDevice(): Promise<void> {
+  const device = await gpuDevice();
+  device?.lost.then((info) => {
+    deviceLost = true;
+    post({ id: -1, type: 'device-lost', message: `The GPU device was lost (${info.reason}: ${info.message || 'no details'}).` });
+  });
+}
+
+async function handle(msg: WorkerRequest): Promise<void> {
+  const { id } = msg;
+  try {
+    if (deviceLost && msg.type !== 'stop') throw new EngineError('device-lost', 'The GPU device was lost; the model is being reloaded.');
+    switch (msg.type) {
+      case 'load': {
+        const check = checkModelId(msg.req.modelId);
+        if (check.ok) selectModelSource(check.entry.source);
+        const loaded = await engine.load(msg.req, (progress) => post({ id, type: 'progress', progress }));
+        if (loaded.device === 'webgpu') void watchDevice();
+        post({ id, type: 'result', value: loaded });
+        return;
+      }
+      case 'ask': {
+        const result = await engine.ask(msg.req, (delta) => post({ id, type: 'token', delta }));
+        post({ id, type: 'result', value: result });
+        return;
+      }
+      case 'stop':
+        engine.stop();
+        post({ id, type: 'result', value: null });
+        return;
+      case 'clear-cache': {
+        const deleted = typeof caches !== 'undefined' ? await caches.delete(modelCacheName()) : false;
+        post({ id, type: 'result', value: { deleted } });
+        return;
+      }
+      case 'lose-device': {
+        // A test hook: what a driver reset or a GPU process crash does to the page.
+        const device = await gpuDevice();
+        if (!device) throw new EngineError('internal', 'No WebGPU device to lose: the model runs on WASM.');
+        device.destroy();
+        post({ id, type: 'result', value: null });
+        return;
+      }
+      default:
+        assertNever(msg);
+    }
+  } catch (e) {
+    const err = e instanceof EngineError ? e : new EngineError('internal', e instanceof Error ? e.message : String(e));
+    post({ id, type: 'error', error: err.toInfo() });
+  }
+}
+
+self.onmessage = (ev: MessageEvent<WorkerRequest>) => void handle(ev.data);

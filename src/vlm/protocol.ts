@@ -1,0 +1,145 @@
+/**
+ * The engine's interface and the typed protocol between the page and the engine worker.
+ * Requests carry an id; the worker answers with progress/token events and exactly one
+ * `result` or `error` for that id.
+ */
+import type { Device, DevicePreference, DtypeMap } from './dtype.ts';
+import type { Turn } from './prompt.ts';
+
+export interface LoadRequest {
+  modelId: string;
+  device: DevicePreference;
+}
+
+export interface LoadedModel {
+  modelId: string;
+  device: Device;
+  dtypes: DtypeMap;
+  /** Why this device was chosen, for the status line. */
+  reason: string;
+  adapterInfo?: string;
+  loadMs: number;
+  /** Where the decoder's key/value cache lives: 'gpu-buffer' proves WebGPU ran. */
+  kvLocation: string;
+}
+
+export interface FileProgress {
+  loaded: number;
+  total: number;
+  done: boolean;
+}
+
+export interface LoadProgress {
+  files: Record<string, FileProgress>;
+  loaded: number;
+  total: number;
+}
+
+export interface AskRequest {
+  /** The image file's bytes; null asks about no image (plain text prompt). */
+  image: Uint8Array | null;
+  imageName?: string;
+  /** Earlier questions and answers about the same image, oldest first. */
+  history: Turn[];
+  question: string;
+  maxNewTokens?: number;
+  /** 0 (default) is greedy decoding. */
+  temperature?: number;
+  seed?: number;
+}
+
+export interface AskStats {
+  imageEncodeMs: number;
+  /** The image's features came from the cache (no re-encoding). */
+  imageCached: boolean;
+  /** Prompt tokens whose keys/values were reused from the previous turn. */
+  reusedTokens: number;
+  promptTokens: number;
+  newTokens: number;
+  ttftMs: number;
+  tokensPerSecond: number;
+  totalMs: number;
+  device: Device;
+  dtype: string;
+}
+
+export type StopReason = 'eos' | 'max-tokens' | 'stopped';
+
+export interface AskResult {
+  text: string;
+  stopReason: StopReason;
+  stats: AskStats;
+  /** Probability of each generated token under the model. */
+  tokenProbs: number[];
+}
+
+export type EngineErrorCode =
+  | 'unknown-model'
+  | 'model-file-missing'
+  | 'model-corrupt'
+  | 'hub-unreachable'
+  | 'bad-image'
+  | 'bad-question'
+  | 'no-model'
+  | 'busy'
+  | 'device-lost'
+  | 'cancelled'
+  | 'internal';
+
+export interface EngineErrorInfo {
+  code: EngineErrorCode;
+  message: string;
+}
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+  toInfo(): EngineErrorInfo {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** One engine interface: the in-process engine (Node, tests) and the worker client (page). */
+export interface VlmEngineApi {
+  load(req: LoadRequest, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
+  ask(req: AskRequest, onToken?: (delta: string) => void): Promise<AskResult>;
+  /** Stops the answer being generated, if any; the partial answer is returned by `ask`. */
+  stop(): void;
+}
+
+// ---- page → worker ----
+export type WorkerRequest =
+  | { id: number; type: 'load'; req: LoadRequest }
+  | { id: number; type: 'ask'; req: AskRequest }
+  | { id: number; type: 'stop' }
+  | { id: number; type: 'clear-cache' }
+  | { id: number; type: 'lose-device' };
+
+export type RequestType = WorkerRequest['type'];
+
+/** What a request resolves to. */
+export interface ResultTypes {
+  load: LoadedModel;
+  ask: AskResult;
+  stop: null;
+  'clear-cache': { deleted: boolean };
+  'lose-device': null;
+}
+
+// ---- worker → page ----
+export type WorkerEvent =
+  | { id: number; type: 'progress'; progress: LoadProgress }
+  | { id: number; type: 'token'; delta: string }
+  | { id: number; type: 'result'; value: ResultTypes[RequestType] }
+  | { id: number; type: 'error'; error: EngineErrorInfo }
+  /** Not tied to a request: the GPU device went away; the worker is no longer usable. */
+  | { id: -1; type: 'device-lost'; message: string };
+
+export function assertNever(x: never): never {
+  throw new Error(`Unhandled message: ${JSON.stringify(x)}`);
+}
