@@ -10,7 +10,7 @@ const isolation = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-const MODELS_DIR = resolve(__dirname, 'models');
+const MODELS_DIR = resolve(import.meta.dirname, "models");
 const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.onnx': 'application/octet-stream',

@@ -19,8 +19,12 @@ function message(e: unknown): string {
 
 export async function initApp(search: string): Promise<void> {
   const params = parseUrlParams(search);
-  if (params.problems.length) showAlert(params.problems.join(' '));
   setState({ device: params.device, selectedId: params.modelId ?? getState().selectedId });
+  if (params.problems.length) {
+    // Say what was wrong with the URL and wait for the user; nothing else overwrites it.
+    showAlert(params.problems.join(' '));
+    return;
+  }
   if (params.modelId) {
     await loadModel();
     return;

@@ -41,6 +41,21 @@ describe('Latin text', () => {
   it('breaks words longer than a line between characters', () => {
     expect(lines('supercalifragilistic is long')).toEqual(['supercalif', 'ragilistic', 'is long']);
     expect(lines('a verylongwordhere')).toEqual(['a', 'verylongwo', 'rdhere']);
+    expect(lines('aaaaaaaaaaaa bb')).toEqual(['aaaaaaaaaa', 'aa bb']); // the tail shares a line
+  });
+
+  it('cuts a very long unbroken string measuring only about a line at a time', () => {
+    let measuredChars = 0;
+    const counting = {
+      measure: (t: string, size: number, family: string) => {
+        measuredChars += t.length;
+        return monospaceMeasurer.measure(t, size, family);
+      },
+    };
+    const out = breakText('x'.repeat(5000), opts(60), counting);
+    expect(out).toHaveLength(500);
+    // Re-measuring the whole remainder after every cut would cost over a million characters.
+    expect(measuredChars).toBeLessThan(100_000);
   });
 
   it('reports source offsets of each line', () => {

@@ -73,31 +73,39 @@ function breakParagraph(p: Paragraph, fits: (c: Cluster[]) => boolean): Cluster[
     // The unit goes to a fresh line; spaces at the end of the finished line are dropped.
     const finished = trimEnd(current);
     if (finished.length > 0) lines.push(finished);
-    // A unit wider than a whole line is cut between graphemes until the rest fits.
+    if (fits(trimEnd(unit))) {
+      current = unit;
+      continue;
+    }
+    // A unit wider than a whole line is cut between graphemes until the rest fits. Only
+    // prefixes up to one line long are measured, so a 10,000-character URL stays cheap.
     let rest = unit;
-    while (!fits(trimEnd(rest))) {
+    for (;;) {
       const head = trimEnd(rest);
       const k = emergencyBreak(head, fits);
+      if (k >= head.length) break;
       lines.push(trimEnd(head.slice(0, k)));
       rest = trimStart(rest.slice(k));
     }
-    current = rest;
+    current = rest; // keeps its trailing spaces: the next unit may join it on this line
   }
   lines.push(trimEnd(current)); // an empty paragraph still makes one (blank) line
   return lines;
 }
 
 /**
- * How many leading clusters of an over-long unit to put on a line: the most that fit, at a
- * position kinsoku allows if there is one (else anywhere), and always at least one grapheme so
- * that the loop progresses even when a single grapheme is wider than the line.
- * Assumes prefix widths grow with length, so the scan stops at the first prefix that is too wide.
+ * How many leading clusters of an over-long unit to put on a line: all of them if they fit,
+ * else the most that fit at a position kinsoku allows if there is one (else anywhere), and
+ * always at least one grapheme so that the loop progresses even when a single grapheme is
+ * wider than the line. Assumes prefix widths grow with length, so the scan stops at the first
+ * prefix that is too wide.
  */
 function emergencyBreak(clusters: Cluster[], fits: (c: Cluster[]) => boolean): number {
   let best = 1;
   let bestAllowed = 0;
-  for (let k = 1; k < clusters.length; k++) {
+  for (let k = 1; k <= clusters.length; k++) {
     if (!fits(clusters.slice(0, k))) break;
+    if (k === clusters.length) return k;
     best = k;
     if (!cannotStartLine(clusters[k].source) && !cannotEndLine(clusters[k - 1].source)) bestAllowed = k;
   }

@@ -73,9 +73,7 @@ export function canBreakBefore(clusters: Cluster[], i: number): boolean {
   const prev = clusters[i - 1];
   const cur = clusters[i];
   if (isBlank(cur)) return false; // spaces stay with the word before them
-  let opportunity: boolean;
-  if (isBlank(prev)) opportunity = true;
-  else opportunity = prev.kind === 'wide' || cur.kind === 'wide';
+  const opportunity = isBlank(prev) || prev.kind === 'wide' || cur.kind === 'wide';
   if (!opportunity) return false;
   const lastVisible = lastNonBlank(clusters, i);
   if (lastVisible === undefined) return false; // only indentation before: keep it with the word

@@ -1,0 +1,56 @@
+/**
+ * Shared e2e fixtures: every test records the page's network requests and fails if any went
+ * to a host other than localhost (requests a test itself intercepts are listed separately).
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+
+export interface NetworkLog {
+  external: string[];
+  /** Hosts a test intercepts on purpose (e.g. the Hub, to simulate being offline). */
+  allow(host: string): void;
+}
+
+export const test = base.extend<{ net: NetworkLog }>({
+  net: [
+    async ({ context }, use) => {
+      const allowed = new Set<string>();
+      const external: string[] = [];
+      context.on('request', (req) => {
+        const url = new URL(req.url());
+        if (url.protocol === 'data:' || url.protocol === 'blob:') return;
+        if (url.hostname === 'localhost' || url.hostname === '127.0.0.1') return;
+        if (allowed.has(url.hostname)) return;
+        external.push(req.url());
+      });
+      await use({ external, allow: (h) => allowed.add(h) });
+      expect(external, 'requests to hosts other than localhost').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+export const TINY = 'tiny-random-smolvlm';
+
+export async function openWithModel(page: Page, device: 'webgpu' | 'wasm' | 'auto' = 'auto'): Promise<void> {
+  await page.goto(`/?model=${TINY}&device=${device}`);
+  await expect(page.getByTestId('model-status')).toContainText('Ready', { timeout: 90_000 });
+}
+
+export const alertBox = (page: Page) => page.getByRole('alert');
+
+/** Picks an image file through the labelled file input, as a keyboard or mouse user would. */
+export async function pickImage(page: Page, name: string, buffer: Buffer, mimeType = 'image/png'): Promise<void> {
+  await page.getByLabel('Image', { exact: true }).setInputFiles({ name, mimeType, buffer });
+}
+
+export async function askAndWait(page: Page, question: string): Promise<string> {
+  const turns = page.getByTestId('turn');
+  const before = await turns.count();
+  await page.getByLabel('Question').fill(question);
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+  const turn = turns.nth(before);
+  await expect(turn).toHaveAttribute('data-streaming', 'false', { timeout: 90_000 });
+  return (await turn.getByTestId('answer-text').textContent()) ?? '';
+}
