@@ -9,16 +9,14 @@ const read = (f: string) => readFileSync(join(assets, f), 'utf8');
 const ortWebVersion: string = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'node_modules', 'onnxruntime-web', 'package.json'), 'utf8')).version;
 
 test('the bundle holds exactly one copy of onnxruntime-web', () => {
-  // Each copy of ORT web registers its version once in its `env.versions`.
-  const copies = js.map((f) => read(f).split(`"${ortWebVersion}"`).length - 1).reduce((a, b) => a + b, 0);
-  const files = js.filter((f) => read(f).includes('InferenceSession'));
-  expect(files.length).toBe(1);
-  expect(copies).toBeGreaterThanOrEqual(1);
-  // No other ORT web version slipped in through a second dependency path.
-  const versions = new Set(js.flatMap((f) => [...read(f).matchAll(/"(1\.\d+\.\d+(?:-dev\.\d+-[0-9a-f]+)?)"/g)].map((m) => m[1])));
-  expect([...versions].filter((v) => v !== ortWebVersion && v.startsWith('1.3'))).toEqual(
-    [...versions].filter((v) => v.startsWith('1.3') && v !== ortWebVersion && /-dev\.\d+-2a43ec07e$/.test(v)),
-  );
+  // Each copy of ORT web defines its version string once (`env.versions.web`); minified
+  // builds quote it with backticks or double quotes.
+  const copies = js.map((f) => read(f).split(ortWebVersion).length - 1).reduce((a, b) => a + b, 0);
+  expect(copies).toBe(1);
+  // The page's own chunk does not carry the runtime: only the engine worker does.
+  const withRuntime = js.filter((f) => read(f).includes(ortWebVersion));
+  expect(withRuntime).toHaveLength(1);
+  expect(withRuntime[0]).toMatch(/^engine\.worker/);
 });
 
 test('ONNX Runtime WASM files are served by the app itself', async ({ request }) => {

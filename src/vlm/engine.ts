@@ -143,6 +143,11 @@ export class VlmEngine implements VlmEngineApi {
     }
   }
 
+  /** Frees the key/value cache of the last turn (memory); the next turn recomputes it. */
+  dropKeyValueCache(): void {
+    this.dropKv();
+  }
+
   stop(): void {
     this.stopRequested = true;
   }
@@ -204,7 +209,11 @@ export class VlmEngine implements VlmEngineApi {
     const random = seededRandom(req.seed ?? 0);
     const generated: number[] = [];
     const probs: number[] = [];
-    const delta = new TextDelta((g) => this.decode(g));
+    // The chat template writes "Assistant: " + answer; the model generates " answer" after
+    // "Assistant:". Showing the answer without that one space lets the next turn's prompt
+    // extend this one exactly, so its cached keys/values can be reused.
+    const display = (g: number[]) => this.decode(g).replace(/^ /, '');
+    const delta = new TextDelta(display);
     let fed = ids.slice(0, start);
     let segment = ids.slice(start);
     let ttftMs = 0;
@@ -237,9 +246,9 @@ export class VlmEngine implements VlmEngineApi {
       segment = [pick.id];
     }
 
-    const answer = this.decode(generated);
+    const answer = display(generated);
     this.kv = { imageKey, ids: fed, past: past! };
-    this.history = { imageKey, text: text + answer, ids: ids.concat(generated) };
+    this.history = { imageKey, text: text + this.decode(generated), ids: ids.concat(generated) };
     const tEnd = performance.now();
     const decodeTokens = Math.max(0, generated.length - 1);
     return {
