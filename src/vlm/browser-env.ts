@@ -15,7 +15,9 @@ export function configureBrowserEnv(baseUrl: string): void {
     // Threads need cross-origin isolation; without it ORT would warn and fall back anyway.
     onnx.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   }
-  env.localModelPath = abs(`${baseUrl.replace(/\/?$/, '/')}models/`);
+  // A path, not a URL: transformers.js only probes local files when the path is not an
+  // http(s) URL (otherwise it treats the "local" model as remote).
+  env.localModelPath = `${baseUrl.replace(/\/?$/, '/')}models/`;
   env.useBrowserCache = true;
 }
 

@@ -9,6 +9,12 @@ export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
 export const MAX_PIXELS = 40_000_000;
 /** 50 MB: larger files are refused before they are read into memory twice. */
 export const MAX_BYTES = 50 * 1024 * 1024;
+const MIB = 1024 * 1024;
+
+/** One decimal, rounded up, so that a size just over a limit never reads as equal to it. */
+function roundUp1(x: number): string {
+  return (Math.ceil(x * 10) / 10).toFixed(1);
+}
 
 export type ImageCheck =
   | { ok: true; format: ImageFormat; width: number; height: number }
@@ -37,7 +43,7 @@ function knownUnsupported(b: Uint8Array, name: string): string | null {
 export function checkImageBytes(bytes: Uint8Array, name = 'file', maxPixels = MAX_PIXELS): ImageCheck {
   if (bytes.length === 0) return { ok: false, message: `"${name}" is empty (0 bytes).` };
   if (bytes.length > MAX_BYTES) {
-    return { ok: false, message: `"${name}" is ${(bytes.length / 1e6).toFixed(0)} MB; the limit is ${MAX_BYTES / 1e6} MB.` };
+    return { ok: false, message: `"${name}" is ${roundUp1(bytes.length / MIB)} MB; the limit is ${MAX_BYTES / MIB} MB.` };
   }
   const format = sniffFormat(bytes);
   if (!format) {
@@ -56,7 +62,7 @@ export function checkImageBytes(bytes: Uint8Array, name = 'file', maxPixels = MA
   if (width * height > maxPixels) {
     return {
       ok: false,
-      message: `"${name}" is ${width}×${height} pixels (${((width * height) / 1e6).toFixed(0)} MP); the limit is ${maxPixels / 1e6} MP.`,
+      message: `"${name}" is ${width}×${height} pixels (${roundUp1((width * height) / 1e6)} MP); the limit is ${maxPixels / 1e6} MP.`,
     };
   }
   if (isTruncated(bytes, format)) return { ok: false, message: `"${name}" is truncated: the ${format.toUpperCase()} data ends early.` };
@@ -111,17 +117,46 @@ function jpegSize(b: Uint8Array, dv: DataView): { width: number; height: number 
   return null;
 }
 
-/** PNG must end with IEND; JPEG with the EOI marker (trailing padding bytes allowed). */
+/**
+ * PNG must end with IEND; JPEG must reach its EOI marker. Data after a JPEG's EOI is allowed:
+ * padding, and the video a phone's "motion photo" appends after the picture.
+ */
 function isTruncated(b: Uint8Array, f: ImageFormat): boolean {
   if (f === 'png') {
     const tail = String.fromCharCode(...b.subarray(Math.max(0, b.length - 64)));
     return !tail.includes('IEND');
   }
   if (f === 'jpeg') {
+    const walk = jpegReachesEoi(b);
+    if (walk !== null) return !walk;
+    // Segments we cannot follow: fall back to looking for EOI near the end.
     for (let i = b.length - 2; i >= Math.max(0, b.length - 1024); i--) {
       if (b[i] === 0xff && b[i + 1] === 0xd9) return false;
     }
     return true;
+  }
+  return false;
+}
+
+/**
+ * Follows the JPEG's segments and entropy-coded scans from SOI. true: EOI was reached;
+ * false: the data ended first; null: the structure could not be followed.
+ */
+function jpegReachesEoi(b: Uint8Array): boolean | null {
+  const isRst = (m: number) => m >= 0xd0 && m <= 0xd7;
+  let i = 2;
+  while (i + 1 < b.length) {
+    if (b[i] !== 0xff) return null;
+    const marker = b[i + 1];
+    if (marker === 0xff) { i++; continue; } // fill byte
+    if (marker === 0xd9) return true; // EOI
+    if (marker === 0x01 || isRst(marker)) { i += 2; continue; } // TEM, RSTn: no length field
+    if (i + 3 >= b.length) return false;
+    i += 2 + ((b[i + 2] << 8) | b[i + 3]);
+    if (marker === 0xda) {
+      // Scan data runs to the next marker; 0xFF00 (a stuffed 0xFF) and RSTn belong to it.
+      while (i + 1 < b.length && !(b[i] === 0xff && b[i + 1] !== 0x00 && !isRst(b[i + 1]))) i++;
+    }
   }
   return false;
 }
