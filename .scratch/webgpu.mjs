@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
-const roots = { '/ort/': '/work/main/node_modules/onnxruntime-web/dist/', '/models/': '/work/main/models/', '/': '/work/main/.scratch/' };
+const roots = { '/tjs/': '/work/main/node_modules/@huggingface/transformers/dist/', '/ort/': '/work/main/node_modules/onnxruntime-web/dist/', '/models/': '/work/main/models/', '/': '/work/main/.scratch/' };
 const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 const server = http.createServer(async (req, res) => {
   const url = decodeURIComponent(req.url.split('?')[0]);
@@ -15,6 +15,6 @@ const page = await browser.newPage();
 let done; const finished = new Promise((r) => (done = r));
 page.on('console', (m) => { console.log(m.text()); if (m.text().startsWith('DONE') || m.text().startsWith('ERROR')) done(); });
 page.on('pageerror', (e) => { console.log('pageerror', e); done(); });
-await page.goto('http://localhost:8765/page.html');
+await page.goto('http://localhost:8765/' + (process.argv[2] ?? 'page.html') + '');
 await Promise.race([finished, new Promise((r) => setTimeout(r, 120000))]);
 await browser.close(); server.close();

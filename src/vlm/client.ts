@@ -83,7 +83,7 @@ class WorkerLink {
 
 export interface EngineClientOptions {
   createWorker: () => Worker;
-  /** Called when the GPU device is lost; the client has already started reloading. */
+  /** Called when the GPU device is lost; the worker is gone, reload with `lastLoadRequest`. */
   onDeviceLost?: (message: string) => void;
 }
 

@@ -46,7 +46,7 @@ describe('VlmEngine on the tiny model (Node)', () => {
     const promptLen = inputs.input_ids.dims[1];
     const refIds = Array.from(out.tolist()[0].slice(promptLen), Number);
     // The engine drops the one space the model puts after "Assistant:" (see engine.ts).
-    const refText = processor.tokenizer.decode(refIds, { skip_special_tokens: true }).replace(/^ /, '');
+    const refText = processor.tokenizer!.decode(refIds, { skip_special_tokens: true }).replace(/^ /, '');
 
     expect(result.stats.promptTokens).toBe(promptLen);
     expect(result.text).toBe(refText);

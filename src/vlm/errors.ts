@@ -4,7 +4,7 @@ import { EngineError } from './protocol.ts';
 export function classifyLoadError(e: unknown, modelId: string): EngineError {
   if (e instanceof EngineError) return e;
   const msg = e instanceof Error ? e.message : String(e);
-  if (/could not locate file|404|not found|file missing|ModelFileNotFound/i.test(msg)) {
+  if (/could not locate file|\b404\b|not found|file missing|ModelFileNotFound/i.test(msg)) {
     const file = /"([^"]+)"/.exec(msg)?.[1] ?? /file:?\s*(\S+)/i.exec(msg)?.[1];
     return new EngineError(
       'model-file-missing',
@@ -17,7 +17,7 @@ export function classifyLoadError(e: unknown, modelId: string): EngineError {
       `Could not download "${modelId}": the model host cannot be reached. Local models still work offline.`,
     );
   }
-  if (/protobuf|parse|invalid model|magic|onnx|Unexpected token|JSON/i.test(msg)) {
+  if (/protobuf|parse|invalid model|magic|failed to load model|Unexpected token|JSON/i.test(msg)) {
     return new EngineError('model-corrupt', `A file of model "${modelId}" is damaged and cannot be read: ${short(msg)}`);
   }
   return new EngineError('internal', `Loading "${modelId}" failed: ${short(msg)}`);
