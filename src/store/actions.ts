@@ -173,13 +173,16 @@ export async function ask(): Promise<void> {
     updateTurn(index, (t) => ({ ...t, answer: result.text, streaming: false, stats: result.stats, stopReason: result.stopReason, meanProb }));
   } catch (e) {
     cancelAnimationFrame(frame);
-    if (e instanceof EngineError && e.code === 'device-lost') {
-      flush(); // keep what was streamed; onDeviceLost has said what happened
+    flush();
+    if (getState().turns[index]?.answer) {
+      // Keep what was streamed before the failure, marked as cut short.
       updateTurn(index, (t) => ({ ...t, streaming: false, stopReason: 'stopped' }));
-      return;
+    } else {
+      // Nothing came back: the question goes back into the box, so nothing typed is lost.
+      setState((s) => ({ turns: s.turns.filter((_, i) => i !== index), question: s.question || q }));
     }
-    // The question goes back into the box, so nothing typed is lost.
-    setState((s) => ({ turns: s.turns.filter((_, i) => i !== index), question: s.question || q }));
+    // A lost device is reported by onDeviceLost, which also reloads the model.
+    if (e instanceof EngineError && e.code === 'device-lost') return;
     showAlert(message(e));
   } finally {
     setState({ asking: false });

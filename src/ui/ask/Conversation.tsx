@@ -10,17 +10,17 @@ export function Conversation() {
       {turns.map((t, i) => (
         <article key={i} className="turn" data-testid="turn" data-streaming={t.streaming}>
           <p className="question">{t.question}</p>
-          <p className="answer" data-testid="answer-text">
-            {t.answer}
+          <p className="answer">
+            <span data-testid="answer-text">{t.answer}</span>
             {t.streaming && <span className="cursor" aria-hidden="true">▍</span>}
           </p>
-          {t.stats && (
+          {(t.stats || t.stopReason) && (
             <p className="stats" data-testid="answer-stats">
-              {formatStats(t.stats).map((s) => (
+              {t.stats && formatStats(t.stats).map((s) => (
                 <span key={s}>{s}</span>
               ))}
               {t.meanProb !== undefined && <span>mean token probability {(t.meanProb * 100).toFixed(0)} %</span>}
-              {t.stopReason === 'stopped' && <span>stopped</span>}
+              {t.stopReason === 'stopped' && <span>{t.stats ? 'stopped' : 'interrupted'}</span>}
               {t.stopReason === 'max-tokens' && <span>length limit</span>}
             </p>
           )}
