@@ -1,20 +1,43 @@
+import { useEffect, useState, type ReactNode } from 'react';
 import { AskView } from '../ui/ask/AskView.tsx';
 import { Alert } from '../ui/common/Alert.tsx';
 import { ModelBar } from '../ui/models/ModelBar.tsx';
+import { VIEWS, viewFromHash } from './views.ts';
 
-/** The shell: title, model bar, the one message slot, and the view. */
+/** Each view's component; a view listed in views.ts must have one here. */
+const COMPONENTS: Record<string, () => ReactNode> = {
+  ask: () => <AskView />,
+};
+
+function useView(): string {
+  const [view, setView] = useState(() => viewFromHash(location.hash));
+  useEffect(() => {
+    const onHash = () => setView(viewFromHash(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return view;
+}
+
+/** The shell: title, view tabs, model bar, the one message slot, and the current view. */
 export function App() {
+  const view = useView();
+  const render = COMPONENTS[view] ?? COMPONENTS.ask;
   return (
     <div className="app">
       <header>
         <h1>TPI Playground</h1>
-        <p className="tagline">A vision-language model in your browser: ask it about an image.</p>
+        <nav aria-label="Views" className="tabs">
+          {VIEWS.map((v) => (
+            <a key={v.id} href={`#/${v.id}`} aria-current={v.id === view ? 'page' : undefined}>
+              {v.label}
+            </a>
+          ))}
+        </nav>
       </header>
       <ModelBar />
       <Alert />
-      <main>
-        <AskView />
-      </main>
+      <main>{render()}</main>
     </div>
   );
 }

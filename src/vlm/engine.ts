@@ -93,13 +93,14 @@ export class VlmEngine implements VlmEngineApi {
 
   async load(req: LoadRequest, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel> {
     const check = checkModelId(req.modelId);
-    if (!check.ok) throw new EngineError('unknown-model', check.message);
+    const plan = check.ok ? check.entry.dtypes : req.dtypes;
+    if (!plan) throw new EngineError('unknown-model', check.ok ? '' : check.message);
     if (this.busy) throw new EngineError('busy', 'The model is answering; stop it before loading another model.');
     this.busy = true;
     const t0 = performance.now();
     try {
       const caps = await this.host.capabilities();
-      const runtime = chooseRuntime(check.entry.dtypes, caps, req.device);
+      const runtime = chooseRuntime(plan, caps, req.device);
       const progress: LoadProgress = { files: {}, loaded: 0, total: 0 };
       const progress_callback = (info: any) => {
         if (!onProgress || !info.file) return;

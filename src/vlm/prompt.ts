@@ -100,6 +100,14 @@ export function commonPrefix(a: readonly number[], b: readonly number[]): number
   return i;
 }
 
+/**
+ * The plain-text form of a description: the text goes into the prompt where the image would
+ * be, followed by the question (the "text only" arm of the TPI paper's comparison).
+ */
+export function withDescription(description: string, question: string): string {
+  return `${description.trim()}\n\n${question.trim()}`;
+}
+
 /** Presets of the Ask view. */
 export const PRESETS = [
   { id: 'caption', label: 'Caption', question: 'Can you describe this image?' },

@@ -3,12 +3,14 @@
  * Requests carry an id; the worker answers with progress/token events and exactly one
  * `result` or `error` for that id.
  */
-import type { Device, DevicePreference, DtypeMap } from './dtype.ts';
+import type { Device, DevicePreference, DtypeMap, DtypePlan } from './dtype.ts';
 import type { Turn } from './prompt.ts';
 
 export interface LoadRequest {
   modelId: string;
   device: DevicePreference;
+  /** For a model outside the registry (a directory given to the CLI): its ONNX dtypes. */
+  dtypes?: DtypePlan;
 }
 
 export interface LoadedModel {

@@ -25,7 +25,7 @@ const SMOLVLM_HUB_DTYPES: DtypePlan = {
   wasm: { embed_tokens: 'q8', vision_encoder: 'q8', decoder_model_merged: 'q8' },
 };
 
-const FP32_ONLY: DtypePlan = {
+export const FP32_ONLY: DtypePlan = {
   webgpuF16: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'fp32' },
   webgpu: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'fp32' },
   wasm: { embed_tokens: 'fp32', vision_encoder: 'fp32', decoder_model_merged: 'fp32' },
