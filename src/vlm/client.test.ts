@@ -79,6 +79,7 @@ const answer = (text: string): AskResult => ({
   stopReason: 'eos',
   tokenProbs: [],
   stats: {
+    imagePrepMs: 0,
     imageEncodeMs: 0,
     imageCached: false,
     reusedTokens: 0,

@@ -180,6 +180,7 @@ export class VlmEngine implements VlmEngineApi {
     const t0 = performance.now();
     const image = req.image ? await this.imageFeatures(req.image, req.imageName ?? 'image') : null;
     const imageEncodeMs = image?.encodeMs ?? 0;
+    const imagePrepMs = image?.prepMs ?? 0;
     const feats = image?.features ?? null;
     const imageKey = feats?.key ?? null;
 
@@ -214,7 +215,7 @@ export class VlmEngine implements VlmEngineApi {
     // "Assistant:". Showing the answer without that one space lets the next turn's prompt
     // extend this one exactly, so its cached keys/values can be reused.
     const display = (g: number[]) => this.decode(g).replace(/^ /, '');
-    const delta = new TextDelta(display);
+    const delta = new TextDelta((g) => this.decode(g));
     let fed = ids.slice(0, start);
     let segment = ids.slice(start);
     let ttftMs = 0;
@@ -238,7 +239,7 @@ export class VlmEngine implements VlmEngineApi {
       generated.push(pick.id);
       probs.push(pick.prob);
       const d = delta.next(generated);
-      if (d) onToken(d);
+      if (d) onToken(delta.text === d ? d.replace(/^ /, '') : d);
       if (this.stopRequested) {
         stopReason = 'stopped';
         break;
@@ -258,6 +259,7 @@ export class VlmEngine implements VlmEngineApi {
       tokenProbs: probs,
       stats: {
         imageEncodeMs,
+        imagePrepMs,
         imageCached: image?.cached ?? false,
         reusedTokens: start,
         promptTokens: ids.length,
@@ -272,7 +274,10 @@ export class VlmEngine implements VlmEngineApi {
   }
 
   /** Image features by content: a follow-up about the same image does not re-encode it. */
-  private async imageFeatures(bytes: Uint8Array, name: string): Promise<{ features: ImageFeatures; cached: boolean; encodeMs: number }> {
+  private async imageFeatures(
+    bytes: Uint8Array,
+    name: string,
+  ): Promise<{ features: ImageFeatures; cached: boolean; prepMs: number; encodeMs: number }> {
     const check = checkImageBytes(bytes, name);
     if (!check.ok) throw new EngineError('bad-image', check.message);
     const key = await this.host.sha256(bytes);
@@ -280,16 +285,17 @@ export class VlmEngine implements VlmEngineApi {
     if (hit) {
       this.features.delete(key); // refresh its place in the LRU order
       this.features.set(key, hit);
-      return { features: hit, cached: true, encodeMs: 0 };
+      return { features: hit, cached: true, prepMs: 0, encodeMs: 0 };
     }
+    const tPrep = performance.now();
     let raw: RawImage;
     try {
       raw = await this.host.decodeImage(bytes);
     } catch (e) {
       throw new EngineError('bad-image', `"${name}" could not be decoded: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const t0 = performance.now();
     const inputs = await this.processor.image_processor([raw.rgb()], { return_row_col_info: true });
+    const t0 = performance.now();
     const out: Tensor = await this.model.encode_image({
       pixel_values: inputs.pixel_values,
       pixel_attention_mask: inputs.pixel_attention_mask,
@@ -301,7 +307,7 @@ export class VlmEngine implements VlmEngineApi {
     const features: ImageFeatures = { key, grids, data, half, hidden };
     this.features.set(key, features);
     if (this.features.size > FEATURE_CACHE_SIZE) this.features.delete(this.features.keys().next().value!);
-    return { features, cached: false, encodeMs: performance.now() - t0 };
+    return { features, cached: false, prepMs: t0 - tPrep, encodeMs: performance.now() - t0 };
   }
 
   /** One decoder call over `segment`, after the tokens whose keys/values are in `past`. */
@@ -366,6 +372,7 @@ export class VlmEngine implements VlmEngineApi {
   }
 
   private decode(ids: number[]): string {
+    if (ids.length === 0) return ''; // the tokenizer refuses an empty list
     return this.processor.tokenizer.decode(ids, { skip_special_tokens: true });
   }
 

@@ -51,7 +51,10 @@ export interface AskRequest {
 }
 
 export interface AskStats {
+  /** The vision encoder's run. */
   imageEncodeMs: number;
+  /** Decoding the file, resizing, tiling and normalising the pixels. */
+  imagePrepMs: number;
   /** The image's features came from the cache (no re-encoding). */
   imageCached: boolean;
   /** Prompt tokens whose keys/values were reused from the previous turn. */

@@ -137,15 +137,25 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Streams decoded text: emits only the new part, holding back an incomplete UTF-8 tail. */
+/**
+ * Streams decoded text: emits only the new part, holding back an incomplete UTF-8 tail.
+ * Decodes a short window (the last emitted tokens and the new ones), not the whole answer,
+ * so each step costs the same however long the answer is; the window starts one emission
+ * back so a decoder's special handling of a sequence start applies to both texts compared.
+ */
 export class TextDelta {
   private shown = '';
+  private prefixOffset = 0;
+  private readOffset = 0;
   constructor(private decode: (ids: number[]) => string) {}
   next(ids: number[]): string {
-    const full = this.decode(ids);
-    if (full.endsWith('\uFFFD')) return '';
-    const delta = full.startsWith(this.shown) ? full.slice(this.shown.length) : '';
-    this.shown = full;
+    const prefix = this.decode(ids.slice(this.prefixOffset, this.readOffset));
+    const full = this.decode(ids.slice(this.prefixOffset));
+    if (full.length <= prefix.length || full.endsWith('\uFFFD')) return '';
+    const delta = full.slice(prefix.length);
+    this.prefixOffset = this.readOffset;
+    this.readOffset = ids.length;
+    this.shown += delta;
     return delta;
   }
   get text(): string {

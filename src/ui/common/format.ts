@@ -14,7 +14,7 @@ export function formatMs(ms: number): string {
 
 export function formatStats(s: AskStats): string[] {
   return [
-    s.imageCached ? 'image encode: cached' : `image encode ${formatMs(s.imageEncodeMs)}`,
+    s.imageCached ? 'image encode: cached' : `image encode ${formatMs(s.imageEncodeMs)} (+ ${formatMs(s.imagePrepMs)} preprocessing)`,
     `first token ${formatMs(s.ttftMs)}`,
     `${s.tokensPerSecond.toFixed(1)} tokens/s`,
     `${s.device === 'webgpu' ? 'WebGPU' : 'WASM'} · ${s.dtype}`,
