@@ -17,7 +17,7 @@ export function ModelBar() {
           <select value={selectedId} disabled={loading} onChange={(e) => selectModel(e.target.value)}>
             {MODELS.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.label} (~{m.approxMB} MB{m.source === 'local' ? ', local' : ''})
+                {m.label} (~{m.approxMB} MB)
               </option>
             ))}
           </select>
