@@ -18,6 +18,8 @@ export default defineConfig({
     baseURL: 'http://localhost:4173',
     launchOptions: { executablePath: CHROMIUM, args: [...QUIET_FLAGS, '--enable-unsafe-webgpu'] },
     trace: 'off',
+    // The service worker would hide requests from page.route; offline.spec.ts allows it.
+    serviceWorkers: 'block',
   },
   webServer: {
     command: 'npx vite preview --port 4173 --strictPort --host localhost',

@@ -15,3 +15,21 @@ createRoot(document.getElementById('root')!).render(
 (window as unknown as { __tpi: unknown }).__tpi = { state: getState, loseDevice: loseDeviceForTest };
 
 void initApp(location.search);
+
+// Offline after the first visit (and cross-origin isolation on hosts without headers).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register(`${import.meta.env.BASE_URL}sw.js`).then(
+    (reg) => {
+      // First visit on a host without COOP/COEP: reload once the worker can add them.
+      if (!self.crossOriginIsolated && !navigator.serviceWorker.controller) {
+        reg.addEventListener('updatefound', () => reg.installing?.addEventListener('statechange', (e) => {
+          if ((e.target as ServiceWorker).state === 'activated' && !sessionStorage.getItem('tpi-coi-reload')) {
+            sessionStorage.setItem('tpi-coi-reload', '1');
+            location.reload();
+          }
+        }));
+      }
+    },
+    () => {},
+  );
+}
