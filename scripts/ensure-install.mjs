@@ -9,7 +9,7 @@ const stamp = 'node_modules/.package-lock.json';
 const stale = !existsSync(stamp) || (existsSync('package-lock.json') && statSync('package-lock.json').mtimeMs > statSync(stamp).mtimeMs);
 if (stale) {
   console.log('Installing npm dependencies…');
-  execSync(existsSync('package-lock.json') ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', {
+  execSync('npm install --no-audit --no-fund', {
     stdio: 'inherit',
     env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
   });
