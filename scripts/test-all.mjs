@@ -36,14 +36,20 @@ const chromium = process.env.TPI_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
   console.error(`Chromium not found at ${chromium}: install it (apt-get install chromium) or set TPI_CHROMIUM.`);
   failed++;
-} else if (existsSync('dist/index.html')) {
+} else if (!existsSync('dist/index.html')) {
+  console.error('No build to test end to end (dist/index.html is missing).');
+  failed++;
+} else {
   rmSync('test-results/e2e.json', { force: true });
   const e2eStatus = run('npx', ['playwright', 'test']);
+  let counted = 0;
   if (existsSync('test-results/e2e.json')) {
     const s = JSON.parse(readFileSync('test-results/e2e.json', 'utf8')).stats;
     passed += s.expected + (s.flaky ?? 0);
-    failed += s.unexpected;
-  } else if (e2eStatus !== 0) failed++;
+    failed += counted = s.unexpected;
+  }
+  // Playwright can fail before any test (no browser, the server's port taken): count it.
+  if (e2eStatus !== 0 && counted === 0) failed++;
 }
 
 console.log(`${passed} passed, ${failed} failed`);
