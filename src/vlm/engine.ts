@@ -20,32 +20,8 @@ import {
   type VlmEngineApi,
 } from './protocol.ts';
 import { checkModelId } from './registry.ts';
-import {
-  argmaxWithProb,
-  countToken,
-  mergeImageFeatures,
-  sampleWithProb,
-  seededRandom,
-  TextDelta,
-  toFloat16Bits,
-  toFloat32,
-  type FloatData,
-} from './tensors.ts';
-
-/** Structural view of the ONNX Runtime session objects transformers.js creates. */
-interface OrtTensorLike {
-  type: string;
-  dims: readonly number[];
-  data: ArrayLike<number>;
-  location: string;
-  dispose(): void;
-}
-interface OrtSession {
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-  inputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[];
-  run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensorLike>>;
-}
+import { decoderStep, disposeAll, type OrtTensorLike } from './decoder-step.ts';
+import { argmaxWithProb, countToken, sampleWithProb, seededRandom, TextDelta, type FloatData } from './tensors.ts';
 
 interface ImageFeatures {
   key: string;
@@ -134,7 +110,7 @@ export class VlmEngine implements VlmEngineApi {
         kvLocation: 'unknown',
       };
       // One tiny forward pass: proves the graphs run here and tells where the cache lives.
-      const warm = await this.runDecoder([this.bosId()], null, null);
+      const warm = await this.step([this.bosId()], null, null);
       this.loaded.kvLocation = Object.values(warm.present)[0]?.location ?? 'cpu';
       disposeAll(warm.present);
       this.loaded.loadMs = performance.now() - t0;
@@ -223,7 +199,7 @@ export class VlmEngine implements VlmEngineApi {
     let stopReason: StopReason = 'max-tokens';
 
     for (;;) {
-      const out = await this.runDecoder(segment, past, feats, countToken(fed, this.imageTokenId()));
+      const out = await this.step(segment, past, feats, countToken(fed, this.imageTokenId()));
       if (past) disposeAll(past, out.present);
       past = out.present;
       fed = fed.concat(segment);
@@ -310,61 +286,20 @@ export class VlmEngine implements VlmEngineApi {
     return { features, cached: false, prepMs: t0 - tPrep, encodeMs: performance.now() - t0 };
   }
 
-  /** One decoder call over `segment`, after the tokens whose keys/values are in `past`. */
-  private async runDecoder(
-    segment: number[],
-    past: Record<string, OrtTensorLike> | null,
-    feats: ImageFeatures | null,
-    firstImageRow = 0,
-  ): Promise<{ lastLogits: Float32Array; present: Record<string, OrtTensorLike> }> {
-    const session: OrtSession = this.model.sessions.decoder_model_merged;
-    const embedSession: OrtSession = this.model.sessions.embed_tokens;
-    const n = segment.length;
-    const idsTensor = new Tensor('int64', BigInt64Array.from(segment.map(BigInt)), [1, n]);
-    const embOut = await embedSession.run({ input_ids: (idsTensor as any).ort_tensor });
-    const emb = embOut.inputs_embeds;
-    const hidden = emb.dims.at(-1)!;
-    const embHalf = emb.type === 'float16';
-    let embData: Float32Array | Uint16Array = embHalf ? new Uint16Array(emb.data) : new Float32Array(emb.data as Float32Array);
-    if (feats && segment.includes(this.imageTokenId())) {
-      const rows = feats.half === embHalf ? feats.data : embHalf ? toFloat16Bits(feats.data as Float32Array) : toFloat32(feats.data, true);
-      mergeImageFeatures(embData, segment, this.imageTokenId(), rows, hidden, firstImageRow);
-    }
-    const pastLen = past ? (Object.values(past)[0]?.dims[2] ?? 0) : 0;
-    const feeds: Record<string, unknown> = {
-      inputs_embeds: ort(new Tensor(emb.type as any, embData as any, [1, n, hidden])),
-      attention_mask: ort(new Tensor('int64', new BigInt64Array(pastLen + n).fill(1n), [1, pastLen + n])),
-      position_ids: ort(new Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(pastLen + i)), [1, n])),
-    };
-    if (session.inputNames.includes('num_logits_to_keep')) feeds.num_logits_to_keep = ort(new Tensor('int64', [1n], []));
-    for (const name of session.inputNames) {
-      if (!name.startsWith('past_key_values.')) continue;
-      const present = 'present.' + name.slice('past_key_values.'.length);
-      feeds[name] = past?.[present] ?? this.emptyPast(session, name);
-    }
-    const out = await session.run(feeds);
-    const logits = out.logits;
-    const vocab = logits.dims.at(-1)!;
-    const rowsOut = logits.dims.at(-2)!;
-    const last = (logits.data as any).subarray((rowsOut - 1) * vocab, rowsOut * vocab);
-    const lastLogits = toFloat32(last, logits.type === 'float16').slice();
-    const present: Record<string, OrtTensorLike> = {};
-    for (const [k, v] of Object.entries(out)) {
-      if (k.startsWith('present.')) present[k] = v;
-      else if (v.location === 'gpu-buffer') v.dispose();
-    }
-    return { lastLogits, present };
-  }
-
-  private emptyPast(session: OrtSession, name: string): unknown {
-    const meta = session.inputMetadata?.find((m) => m.name === name);
+  private step(segment: number[], past: Record<string, OrtTensorLike> | null, feats: ImageFeatures | null, firstImageRow = 0) {
     const tc = this.model.config.text_config ?? this.model.config;
-    const heads = tc.num_key_value_heads ?? tc.num_attention_heads;
-    const headDim = tc.head_dim ?? tc.hidden_size / tc.num_attention_heads;
-    const shape = (meta?.shape ?? [1, heads, 0, headDim]).map((d, i) => (typeof d === 'number' ? d : i === 0 ? 1 : i === 1 ? heads : i === 3 ? headDim : 0));
-    const type = meta?.type ?? 'float32';
-    const data = type === 'float16' ? new Uint16Array(0) : new Float32Array(0);
-    return ort(new Tensor(type as any, data as any, shape));
+    return decoderStep(
+      { embed: this.model.sessions.embed_tokens, decoder: this.model.sessions.decoder_model_merged },
+      {
+        imageTokenId: this.imageTokenId(),
+        kvHeads: tc.num_key_value_heads ?? tc.num_attention_heads,
+        headDim: tc.head_dim ?? tc.hidden_size / tc.num_attention_heads,
+      },
+      segment,
+      past,
+      feats,
+      firstImageRow,
+    );
   }
 
   private encode(s: string): number[] {
@@ -411,14 +346,4 @@ export class VlmEngine implements VlmEngineApi {
     this.model = null;
     this.loaded = null;
   }
-}
-
-function ort(t: Tensor): unknown {
-  return (t as any).ort_tensor;
-}
-
-/** Frees GPU-resident cache tensors, except those still in use in `keep`. */
-function disposeAll(tensors: Record<string, OrtTensorLike>, keep?: Record<string, OrtTensorLike>): void {
-  const kept = new Set(Object.values(keep ?? {}));
-  for (const t of Object.values(tensors)) if (t.location === 'gpu-buffer' && !kept.has(t)) t.dispose();
 }
