@@ -8,6 +8,8 @@ import {
   type AskRequest,
   type AskResult,
   type EngineErrorInfo,
+  type FeaturesRequest,
+  type FeaturesResult,
   type LoadedModel,
   type LoadProgress,
   type LoadRequest,
@@ -123,6 +125,11 @@ export class EngineClient implements VlmEngineApi {
   ask(req: AskRequest, onToken?: (delta: string) => void): Promise<AskResult> {
     if (!this.active) return Promise.reject(new EngineError('no-model', 'No model is loaded yet.'));
     return this.active.request({ type: 'ask', req }, { onToken });
+  }
+
+  features(req: FeaturesRequest): Promise<FeaturesResult> {
+    if (!this.active) return Promise.reject(new EngineError('no-model', 'No model is loaded yet.'));
+    return this.active.request({ type: 'features', req });
   }
 
   stop(): void {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VlmEngine } from './engine.ts';
 import { nodeHost } from './host-node.ts';
 import { EngineError } from './protocol.ts';
+import { readSafetensors } from '../../scripts/models-tiny/safetensors.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const cat = new Uint8Array(readFileSync(join(root, 'e2e', 'fixtures', 'chelsea-small.png')));
@@ -104,5 +105,45 @@ describe('VlmEngine on the tiny model (Node)', () => {
       expect(r.stopReason).toBe('stopped');
       expect(r.stats.newTokens).toBeLessThan(200);
     }
+  });
+});
+
+describe('VlmEngine features (for the gap lab)', () => {
+  it('text features are the mean of the token embedding rows in model.safetensors', async () => {
+    const engine = await loadedEngine();
+    const text = 'A cat asleep on a red sofa.';
+    const r = await engine.features({ kind: 'text', text, perToken: true });
+    const processor = await AutoProcessor.from_pretrained('tiny-random-smolvlm');
+    const ids: number[] = processor.tokenizer!.encode(text, { add_special_tokens: false });
+    const table = readSafetensors(new Uint8Array(readFileSync(join(root, 'models', 'tiny-random-smolvlm', 'model.safetensors')))).get(
+      'model.text_model.embed_tokens.weight',
+    )!;
+    const dim = table.shape[1];
+    expect(r.dim).toBe(dim);
+    expect(r.count).toBe(ids.length);
+    for (let j = 0; j < dim; j++) {
+      const mean = ids.reduce((a, id) => a + table.data[id * dim + j], 0) / ids.length;
+      expect(Math.abs(r.pooled[j] - mean)).toBeLessThan(1e-6);
+    }
+    expect(r.tokens!.length).toBe(ids.length * dim);
+  });
+
+  it('image features are the mean of the vision encoder rows, and come from the cache on repeat', async () => {
+    const engine = await loadedEngine();
+    const r = await engine.features({ kind: 'image', image: cat, perToken: true });
+    const processor = await AutoProcessor.from_pretrained('tiny-random-smolvlm');
+    const model = await AutoModelForVision2Seq.from_pretrained('tiny-random-smolvlm', { dtype: 'fp32', device: 'cpu' });
+    const px = await processor.image_processor!([await RawImage.fromBlob(new Blob([cat]))], {});
+    const out: any = await (model as any).encode_image({ pixel_values: px.pixel_values, pixel_attention_mask: px.pixel_attention_mask });
+    const [n, dim] = out.dims;
+    expect(r.count).toBe(n);
+    for (let j = 0; j < dim; j++) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += out.data[i * dim + j];
+      expect(Math.abs(r.pooled[j] - sum / n)).toBeLessThan(1e-5);
+    }
+    // Asking about the same image afterwards reuses the encoded features.
+    const a = await engine.ask({ image: cat, history: [], question: 'What is this?', maxNewTokens: 2 });
+    expect(a.stats.imageCached).toBe(true);
   });
 });

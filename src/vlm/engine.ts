@@ -13,6 +13,8 @@ import {
   EngineError,
   type AskRequest,
   type AskResult,
+  type FeaturesRequest,
+  type FeaturesResult,
   type LoadedModel,
   type LoadProgress,
   type LoadRequest,
@@ -21,7 +23,7 @@ import {
 } from './protocol.ts';
 import { checkModelId } from './registry.ts';
 import { decoderStep, disposeAll, type OrtTensorLike } from './decoder-step.ts';
-import { argmaxWithProb, countToken, sampleWithProb, seededRandom, TextDelta, type FloatData } from './tensors.ts';
+import { argmaxWithProb, countToken, meanRows, sampleWithProb, seededRandom, TextDelta, toFloat32, type FloatData } from './tensors.ts';
 
 interface ImageFeatures {
   key: string;
@@ -55,7 +57,7 @@ export class VlmEngine implements VlmEngineApi {
   private model: any = null;
   private processor: any = null;
   private loaded: LoadedModel | null = null;
-  private features = new Map<string, ImageFeatures>();
+  private featureCache = new Map<string, ImageFeatures>();
   private kv: KvState | null = null;
   private history: (TokenHistory & { imageKey: string | null }) | null = null;
   private stopRequested = false;
@@ -145,6 +147,36 @@ export class VlmEngine implements VlmEngineApi {
       // A failed run leaves the cache in an unknown state; the next turn starts fresh.
       this.dropKv();
       this.history = null;
+      throw classifyRunError(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Feature vectors for the gap lab: the vision encoder's output for an image (mean over its
+   * image tokens, and per token when asked), or the token embeddings of a text (mean over
+   * its tokens). Both live in the language model's input space, so they can be compared.
+   */
+  async features(req: FeaturesRequest): Promise<FeaturesResult> {
+    if (!this.model || !this.loaded) throw new EngineError('no-model', 'No model is loaded yet.');
+    if (this.busy) throw new EngineError('busy', 'The model is still busy with the previous request.');
+    this.busy = true;
+    try {
+      if (req.kind === 'image') {
+        const { features } = await this.imageFeatures(req.image, req.imageName ?? 'image');
+        const rows = toFloat32(features.data, features.half);
+        return { pooled: meanRows(rows, features.hidden), tokens: req.perToken ? rows : undefined, count: rows.length / features.hidden, dim: features.hidden };
+      }
+      const text = req.text.trim();
+      if (!text) throw new EngineError('bad-question', 'The text is empty.');
+      const ids = this.encode(text);
+      const t = new Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, ids.length]);
+      const out: Tensor = await this.model.encode_text({ input_ids: t });
+      const dim = out.dims.at(-1)!;
+      const rows = toFloat32(out.data as ArrayLike<number>, out.type === 'float16');
+      return { pooled: meanRows(rows, dim), tokens: req.perToken ? rows : undefined, count: ids.length, dim };
+    } catch (e) {
       throw classifyRunError(e);
     } finally {
       this.busy = false;
@@ -257,10 +289,10 @@ export class VlmEngine implements VlmEngineApi {
     const check = checkImageBytes(bytes, name);
     if (!check.ok) throw new EngineError('bad-image', check.message);
     const key = await this.host.sha256(bytes);
-    const hit = this.features.get(key);
+    const hit = this.featureCache.get(key);
     if (hit) {
-      this.features.delete(key); // refresh its place in the LRU order
-      this.features.set(key, hit);
+      this.featureCache.delete(key); // refresh its place in the LRU order
+      this.featureCache.set(key, hit);
       return { features: hit, cached: true, prepMs: 0, encodeMs: 0 };
     }
     const tPrep = performance.now();
@@ -281,8 +313,8 @@ export class VlmEngine implements VlmEngineApi {
     const data = half ? new Uint16Array(out.data as ArrayLike<number>) : new Float32Array(out.data as Float32Array);
     const grids = (inputs.rows as number[][])[0].map((rows: number, i: number) => ({ rows, cols: (inputs.cols as number[][])[0][i] }));
     const features: ImageFeatures = { key, grids, data, half, hidden };
-    this.features.set(key, features);
-    if (this.features.size > FEATURE_CACHE_SIZE) this.features.delete(this.features.keys().next().value!);
+    this.featureCache.set(key, features);
+    if (this.featureCache.size > FEATURE_CACHE_SIZE) this.featureCache.delete(this.featureCache.keys().next().value!);
     return { features, cached: false, prepMs: t0 - tPrep, encodeMs: performance.now() - t0 };
   }
 
@@ -341,7 +373,7 @@ export class VlmEngine implements VlmEngineApi {
   private async disposeModel(): Promise<void> {
     this.dropKv();
     this.history = null;
-    this.features.clear();
+    this.featureCache.clear();
     if (this.model) await this.model.dispose?.();
     this.model = null;
     this.loaded = null;

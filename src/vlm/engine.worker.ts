@@ -54,6 +54,13 @@ async function handle(msg: WorkerRequest): Promise<void> {
         post({ id, type: 'result', value: result });
         return;
       }
+      case 'features': {
+        const result = await engine.features(msg.req);
+        // Transfer the vectors instead of copying them.
+        const transfer = [result.pooled.buffer, ...(result.tokens ? [result.tokens.buffer] : [])] as ArrayBuffer[];
+        self.postMessage({ id, type: 'result', value: result } satisfies WorkerEvent, transfer);
+        return;
+      }
       case 'stop':
         engine.stop();
         post({ id, type: 'result', value: null });

@@ -78,6 +78,19 @@ export interface AskResult {
   tokenProbs: number[];
 }
 
+export type FeaturesRequest =
+  | { kind: 'image'; image: Uint8Array; imageName?: string; perToken?: boolean }
+  | { kind: 'text'; text: string; perToken?: boolean };
+
+export interface FeaturesResult {
+  /** Mean over the image's tokens (vision encoder output) or the text's token embeddings. */
+  pooled: Float32Array;
+  /** Row-major [count, dim], when asked for. */
+  tokens?: Float32Array;
+  count: number;
+  dim: number;
+}
+
 export type EngineErrorCode =
   | 'unknown-model'
   | 'model-file-missing'
@@ -113,6 +126,7 @@ export class EngineError extends Error {
 export interface VlmEngineApi {
   load(req: LoadRequest, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
   ask(req: AskRequest, onToken?: (delta: string) => void): Promise<AskResult>;
+  features(req: FeaturesRequest): Promise<FeaturesResult>;
   /** Stops the answer being generated, if any; the partial answer is returned by `ask`. */
   stop(): void;
 }
@@ -121,6 +135,7 @@ export interface VlmEngineApi {
 export type WorkerRequest =
   | { id: number; type: 'load'; req: LoadRequest }
   | { id: number; type: 'ask'; req: AskRequest }
+  | { id: number; type: 'features'; req: FeaturesRequest }
   | { id: number; type: 'stop' }
   | { id: number; type: 'clear-cache' }
   | { id: number; type: 'lose-device' };
@@ -131,6 +146,7 @@ export type RequestType = WorkerRequest['type'];
 export interface ResultTypes {
   load: LoadedModel;
   ask: AskResult;
+  features: FeaturesResult;
   stop: null;
   'clear-cache': { deleted: boolean };
   'lose-device': null;

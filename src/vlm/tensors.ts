@@ -83,6 +83,17 @@ export function mergeImageFeatures(
   return row - firstRow;
 }
 
+/** Mean of the rows of a row-major [n, dim] matrix. */
+export function meanRows(rows: Float32Array, dim: number): Float32Array {
+  const n = rows.length / dim;
+  const out = new Float32Array(dim);
+  if (n === 0) return out;
+  const acc = new Float64Array(dim);
+  for (let r = 0; r < n; r++) for (let j = 0; j < dim; j++) acc[j] += rows[r * dim + j];
+  for (let j = 0; j < dim; j++) out[j] = acc[j] / n;
+  return out;
+}
+
 export function countToken(ids: readonly number[], id: number): number {
   let n = 0;
   for (const x of ids) if (x === id) n++;
