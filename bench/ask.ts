@@ -120,7 +120,11 @@ async function main() {
     }
     await browser.close();
   } finally {
-    process.kill(-server.pid!);
+    try {
+      process.kill(-server.pid!);
+    } catch {
+      // the server had already exited
+    }
   }
 }
 

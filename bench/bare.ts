@@ -44,11 +44,10 @@ async function run(inp: BareInputs): Promise<BareResult> {
       Array.from({ length: inp.layers }, (_, l) => [[`present.${l}.key`, 'gpu-buffer'], [`present.${l}.value`, 'gpu-buffer']]).flat(),
     ) as Record<string, ort.Tensor.DataLocation> } : {}),
   });
-  const [vision, embed, decoder] = await Promise.all([
-    ort.InferenceSession.create(base + 'vision_encoder.onnx', opts(false)),
-    ort.InferenceSession.create(base + 'embed_tokens.onnx', opts(false)),
-    ort.InferenceSession.create(base + 'decoder_model_merged.onnx', opts(true)),
-  ]);
+  // One at a time: the WebGPU EP refuses to create two sessions at once.
+  const vision = await ort.InferenceSession.create(base + 'vision_encoder.onnx', opts(false));
+  const embed = await ort.InferenceSession.create(base + 'embed_tokens.onnx', opts(false));
+  const decoder = await ort.InferenceSession.create(base + 'decoder_model_merged.onnx', opts(true));
   const loadMs = performance.now() - t0;
 
   let past: Record<string, ort.Tensor> = {};
