@@ -113,7 +113,7 @@ export class VlmEngine implements VlmEngineApi {
       };
       // The image processor builds small ONNX op sessions on first use (hundreds of ms in a
       // browser): pay that while loading, not on the first question.
-      await processor.image_processor([new RawImage(new Uint8ClampedArray(8 * 8 * 3), 8, 8, 3)], { return_row_col_info: true });
+      await this.processor.image_processor([new RawImage(new Uint8ClampedArray(8 * 8 * 3), 8, 8, 3)], { return_row_col_info: true });
       // One tiny forward pass: proves the graphs run here and tells where the cache lives.
       const warm = await this.step([this.bosId()], null, null);
       this.loaded.kvLocation = Object.values(warm.present)[0]?.location ?? 'cpu';

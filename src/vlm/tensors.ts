@@ -4,6 +4,8 @@
  * and picking a token from logits. Pure functions over typed arrays.
  */
 
+import { mulberry32 } from '../gap/rng.ts';
+
 export type FloatData = Float32Array | Uint16Array;
 
 const f32 = new Float32Array(1);
@@ -136,17 +138,8 @@ export function sampleWithProb(logits: Float32Array, temperature: number, u: num
   return { id: w.length - 1, prob: probOf(logits, w.length - 1) };
 }
 
-/** mulberry32: a small seeded PRNG so sampled answers are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32, shared with the gap lab) so sampled answers are reproducible. */
+export const seededRandom = mulberry32;
 
 /**
  * Streams decoded text: emits only the new part, holding back an incomplete UTF-8 tail.
