@@ -2,11 +2,17 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { AskView } from '../ui/ask/AskView.tsx';
 import { Alert } from '../ui/common/Alert.tsx';
 import { ModelBar } from '../ui/models/ModelBar.tsx';
+import { PrintView } from '../ui/print/PrintView.tsx';
+import { CompareView } from '../ui/compare/CompareView.tsx';
+import { GapView } from '../ui/gap/GapView.tsx';
 import { VIEWS, viewFromHash } from './views.ts';
 
 /** Each view's component; a view listed in views.ts must have one here. */
 const COMPONENTS: Record<string, () => ReactNode> = {
   ask: () => <AskView />,
+  print: () => <PrintView />,
+  compare: () => <CompareView />,
+  gap: () => <GapView />,
 };
 
 function useView(): string {

@@ -7,7 +7,12 @@ export interface ViewInfo {
   label: string;
 }
 
-export const VIEWS: readonly ViewInfo[] = [{ id: 'ask', label: 'Ask' }];
+export const VIEWS: readonly ViewInfo[] = [
+  { id: 'ask', label: 'Ask' },
+  { id: 'print', label: 'Print' },
+  { id: 'compare', label: 'Compare' },
+  { id: 'gap', label: 'Gap' },
+];
 
 export const DEFAULT_VIEW = 'ask';
 

@@ -1,5 +1,6 @@
 /** `tpi ask`: one question about an image (or a description as plain text), answered in Node. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { VlmEngine } from '../vlm/engine.ts';
 import { nodeHost } from '../vlm/host-node.ts';
 import { withDescription } from '../vlm/prompt.ts';
@@ -8,9 +9,11 @@ import { parseFlags, positiveInt, UsageError } from './args.ts';
 import type { Command } from './main.ts';
 import { resolveModel } from './node-models.ts';
 
-const HELP = `Usage: tpi ask --model ID|PATH (--image FILE | --text "…") --question "…" [--max-new-tokens N]
+const HELP = `Usage: tpi ask --model ID|PATH [--adapter DIR] (--image FILE | --text "…") --question "…" [--max-new-tokens N]
 
   --model ID|PATH       a model id from the registry (e.g. tiny-random-smolvlm) or a model directory
+  --adapter DIR         apply a PEFT LoRA adapter (from tpi train or PEFT); decodes with the trainer's
+                        engine (WebGPU through Dawn, or the CPU)
   --image FILE          ask about this image (PNG, JPEG, GIF, WebP, BMP)
   --text "…"            put this description in the prompt as plain text instead of an image
   --question "…"        the question
@@ -31,6 +34,7 @@ export const askCommand: Command = {
         question: { type: 'string' },
         'max-new-tokens': { type: 'string' },
         stats: { type: 'boolean' },
+        adapter: { type: 'string' },
       },
       HELP,
     );
@@ -51,7 +55,21 @@ export const askCommand: Command = {
         throw new UsageError(`Cannot read --image ${values.image}: ${(e as NodeJS.ErrnoException).code ?? e}`);
       }
     }
-    const { modelId } = resolveModel(values.model);
+    const { modelId, source } = resolveModel(values.model);
+    if (values.adapter !== undefined) {
+      if (!existsSync(join(values.adapter, 'adapter_config.json'))) throw new UsageError(`--adapter ${values.adapter} is not a PEFT adapter folder (no adapter_config.json).`);
+      const { answerWithAdapter } = await import('../train/adapter-ask.ts');
+      const { rerunWithDawnEnv } = await import('../gpu/node.ts');
+      const status = rerunWithDawnEnv();
+      if (status !== null) return status;
+      await answerWithAdapter({
+        modelId, source, adapterDir: values.adapter, question: values.question, image, text: values.text, maxNewTokens, device: 'auto',
+        onText: (d) => process.stdout.write(d),
+        note: (line) => values.stats && console.error(line),
+      });
+      process.stdout.write('\n');
+      return 0;
+    }
     const engine = new VlmEngine(nodeHost);
     await engine.load({ modelId, device: 'wasm', dtypes: FP32_ONLY });
     const question = values.text !== undefined ? withDescription(values.text, values.question) : values.question;

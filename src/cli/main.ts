@@ -11,6 +11,9 @@ export interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   ask: async () => (await import('./ask.ts')).askCommand,
+  train: async () => (await import('./train.ts')).trainCommand,
+  render: async () => (await import('./render.ts')).renderCommand,
+  gap: async () => (await import('./gap.ts')).gapCommand,
 };
 
 export function usage(): string {

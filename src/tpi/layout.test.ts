@@ -79,6 +79,30 @@ describe('shrink to fit', () => {
     expect(largestFittingSize(6, 32, (s) => s <= 17)).toEqual({ size: 17, fits: true });
     expect(largestFittingSize(6, 6, () => false)).toEqual({ size: 6, fits: false });
   });
+
+  it('gives the same answer from any guess, with few probes when the guess is close', () => {
+    for (let answer = 5; answer <= 33; answer++) {
+      const fits = (s: number) => s <= answer; // answer 5: nothing fits; 33: everything does
+      const plain = largestFittingSize(6, 32, fits);
+      for (const guess of [-3, 6, 7, 12, answer - 1, answer, answer + 1, 31, 32, 40, NaN]) {
+        let probes = 0;
+        const r = largestFittingSize(6, 32, (s) => (probes++, fits(s)), guess);
+        expect(r, `answer ${answer}, guess ${guess}`).toEqual(plain);
+        if (Math.abs(guess - answer) <= 1 && answer > 6 && answer < 32) expect(probes).toBeLessThanOrEqual(3);
+      }
+    }
+  });
+
+  it('stops breaking a size once it has too many lines', () => {
+    let measured = 0;
+    const counting: TextMeasurer = { measure: (t, size, family) => ((measured += t.length), monospaceMeasurer.measure(t, size, family)) };
+    const long = words(3000);
+    const layout = layoutText(withText(PAPER, long), counting);
+    expect(layout.overflow).toBe(true);
+    expect(layout.truncatedAt).toBe(layout.pages[0].lines.at(-1)!.end + 1);
+    // Breaking all 3,000 words at each size tried would measure millions of characters.
+    expect(measured).toBeLessThan(400_000);
+  });
 });
 
 describe('bounds', () => {

@@ -3,7 +3,7 @@
 
 import { hasCjk, hasRtl } from './chars.ts';
 import { breakParagraphs, EPSILON, type BrokenLine } from './linebreak.ts';
-import { segmentText } from './segment.ts';
+import { segmentText, type Paragraph } from './segment.ts';
 import type { Layout, LayoutOptions, LayoutSettings, LaidLine, LaidPage, TextMeasurer } from './types.ts';
 
 export interface Box {
@@ -39,7 +39,10 @@ export function validateSettings(s: LayoutSettings): void {
 
 /**
  * Largest integer size in [min, max] with fits(size), by bisection: about log2(max − min)
- * layouts instead of one per size.
+ * layouts instead of one per size. With a guess (an estimate of the answer) it starts there
+ * and gallops outwards before bisecting, which takes two or three probes when the guess is
+ * close, and the probes that fail are the cheap ones (the breaker stops once a size has too
+ * many lines).
  *
  * Monotonicity assumption: if the text fits at size s, it fits at every smaller size. It holds
  * when widths scale linearly with the size: a smaller size makes every line relatively
@@ -48,17 +51,72 @@ export function validateSettings(s: LayoutSettings): void {
  * size returned as fitting was tried) but a slightly larger one might have fitted too.
  * Returns fits: false (with size = min) when nothing fits.
  */
-export function largestFittingSize(min: number, max: number, fits: (size: number) => boolean): { size: number; fits: boolean } {
-  if (fits(max)) return { size: max, fits: true };
-  if (min === max || !fits(min)) return { size: min, fits: false };
-  let lo = min; // fits
-  let hi = max; // does not fit
+export function largestFittingSize(min: number, max: number, fits: (size: number) => boolean, guess?: number): { size: number; fits: boolean } {
+  let lo: number; // fits
+  let hi: number; // does not fit
+  if (guess === undefined || Number.isNaN(guess)) {
+    if (fits(max)) return { size: max, fits: true };
+    if (min === max || !fits(min)) return { size: min, fits: false };
+    lo = min;
+    hi = max;
+  } else {
+    const g = Math.min(max, Math.max(min, Math.floor(guess)));
+    if (fits(g)) {
+      if (g === max) return { size: max, fits: true };
+      // Upwards: g+1, g+2, g+4, … until one does not fit (or max is reached and fits).
+      lo = g;
+      hi = max + 1;
+      for (let step = 1; lo < max; step *= 2) {
+        const next = Math.min(max, g + step);
+        if (!fits(next)) {
+          hi = next;
+          break;
+        }
+        lo = next;
+      }
+      if (lo === max) return { size: max, fits: true };
+    } else {
+      // Downwards: g−1, g−2, g−4, … until one fits (or min is reached and does not).
+      hi = g;
+      lo = min - 1;
+      for (let step = 1; hi > min; step *= 2) {
+        const next = Math.max(min, g - step);
+        if (fits(next)) {
+          lo = next;
+          break;
+        }
+        hi = next;
+      }
+      if (lo < min) return { size: min, fits: false };
+    }
+  }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (fits(mid)) lo = mid;
     else hi = mid;
   }
   return { size: lo, fits: true };
+}
+
+/**
+ * A first estimate of the fitting size from the text's total width: the lines of a fitting
+ * layout fill at most the whole box, so size² · lineHeight · width(1 px) ≤ box area; and every
+ * paragraph takes at least one line. Wrapping wastes some of each line, so the true answer is
+ * at or a little below this.
+ */
+function sizeGuess(paragraphs: Paragraph[], box: Box, o: LayoutOptions, measurer: TextMeasurer): number {
+  const probe = o.maxFontSize;
+  let width = 0;
+  for (const p of paragraphs) width += measurer.measure(paragraphText(p), probe, o.fontFamily);
+  const byArea = width > 0 ? Math.sqrt((box.width * box.height * probe) / (width * o.lineHeight)) : o.maxFontSize;
+  const byLines = box.height / (paragraphs.length * o.lineHeight);
+  return Math.min(byArea, byLines);
+}
+
+function paragraphText(p: Paragraph): string {
+  let s = '';
+  for (const u of p.units) for (const c of u) s += c.text;
+  return s;
 }
 
 export function layoutText(options: LayoutOptions, measurer: TextMeasurer): Layout {
@@ -80,11 +138,14 @@ export function layoutText(options: LayoutOptions, measurer: TextMeasurer): Layo
 
   // Segmentation does not depend on the size: do it once for all the sizes the search tries.
   const paragraphs = segmentText(text, options.tabSize ?? 4);
+  const rowsAt = (fontSize: number) => Math.floor((box.height + EPSILON) / (fontSize * lineHeight));
+  // Lines at each size tried. Breaking stops two lines past what fits (one past is what a
+  // truncated layout needs to know where it was cut; the second makes "too many" certain).
   const tried = new Map<number, BrokenLine[]>();
-  const linesAt = (fontSize: number): BrokenLine[] => {
+  const linesAt = (fontSize: number, maxLines = rowsAt(fontSize) + 1): BrokenLine[] => {
     let lines = tried.get(fontSize);
     if (!lines) {
-      lines = breakParagraphs(paragraphs, { maxWidth: box.width, fontSize, fontFamily }, measurer);
+      lines = breakParagraphs(paragraphs, { maxWidth: box.width, fontSize, fontFamily, maxLines }, measurer);
       tried.set(fontSize, lines);
     }
     return lines;
@@ -94,8 +155,10 @@ export function layoutText(options: LayoutOptions, measurer: TextMeasurer): Layo
     return lines.length * fontSize * lineHeight <= box.height + EPSILON && lines.every((l) => l.width <= box.width + EPSILON);
   };
 
-  const { size: fontSize, fits } = largestFittingSize(options.minFontSize, options.maxFontSize, fitsAt);
-  const lines = linesAt(fontSize);
+  const guess = sizeGuess(paragraphs, box, options, measurer);
+  const { size: fontSize, fits } = largestFittingSize(options.minFontSize, options.maxFontSize, fitsAt, guess);
+  if (!fits && options.overflow === 'paginate') tried.delete(fontSize); // every line is needed
+  const lines = linesAt(fontSize, fits ? Infinity : options.overflow === 'paginate' ? Infinity : rowsAt(fontSize) + 1);
   const lineHeightPx = fontSize * lineHeight;
   // Rows per page; a box lower than one line still shows one line per page when paginating.
   const rows = Math.floor((box.height + EPSILON) / lineHeightPx);

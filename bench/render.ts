@@ -1,0 +1,88 @@
+/**
+ * `npm run bench:render`: the same 1,000 texts (3 to 400 words) printed at 336×336 by
+ * `tpi render` and by a Pillow renderer of the TPI paper's kind (bench/render_pillow.py,
+ * Debian's python3-pil), on the same cores, in the same run; then the rate to model-ready
+ * pixels (layout + drawing + float conversion, no PNG). Each measurement is repeated and the
+ * median reported, because other processes on a shared machine add noise.
+ *
+ *   npm run bench:render [-- --workers K] [--reps N]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fontPath } from '../src/cli/render-backend.ts';
+import { renderCorpus } from '../src/cli/render-run.ts';
+import { FACES } from '../src/tpi/fonts.ts';
+import { benchmarkTexts } from './render-corpus.ts';
+
+const { values } = parseArgs({ options: { workers: { type: 'string' }, reps: { type: 'string' } } });
+const workers = Number(values.workers ?? availableParallelism());
+const reps = Number(values.reps ?? 3);
+const root = join(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'tpi-bench-'));
+const texts = benchmarkTexts();
+const corpus = join(dir, 'corpus.jsonl');
+writeFileSync(corpus, texts.map((text, i) => JSON.stringify({ id: `b${String(i).padStart(4, '0')}`, text }) + '\n').join(''));
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const clean = (p: string) => rmSync(p, { recursive: true, force: true });
+
+interface Run {
+  wall: number; // the whole command, start-up included, s
+  work: number; // what the command itself reports, s
+  cpu: number; // CPU time of all its threads or processes, s
+}
+
+function cli(k: number): Run {
+  const out = join(dir, 'cli');
+  clean(out);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'tpi.mjs'), 'render', '--in', corpus, '--out', out, '--workers', String(k)], { encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  const m = /in ([\d.]+) s .* ([\d.]+) s CPU/.exec(r.stdout);
+  if (r.status !== 0 || !m || readdirSync(join(out, 'images')).length !== texts.length) throw new Error(`tpi render failed: ${r.stderr || r.stdout}`);
+  return { wall, work: Number(m[1]), cpu: Number(m[2]) };
+}
+
+function pillow(k: number): Run {
+  const out = join(dir, 'pillow');
+  clean(out);
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/python3', [join(root, 'bench', 'render_pillow.py'), corpus, out, fontPath(FACES.sans.file), String(k)], { encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`Pillow failed (is python3-pil installed? apt-get install python3-pil): ${r.stderr}`);
+  if (readdirSync(out).length !== texts.length) throw new Error('Pillow wrote the wrong number of images');
+  const o = JSON.parse(r.stdout);
+  return { wall, work: o.seconds, cpu: o.cpu_seconds };
+}
+
+async function pixels(k: number): Promise<Run> {
+  const s = await renderCorpus({ input: corpus, format: 'jsonl', outDir: dir, choices: { preset: 'paper', font: 'sans' }, workers: k, shard: null, mode: 'pixels' });
+  if (s.rendered !== texts.length) throw new Error('pixel run lost records');
+  return { wall: s.seconds, work: s.seconds, cpu: s.cpuSeconds };
+}
+
+console.log(`${texts.length} texts, 3–400 words, 336×336, ${workers} workers, ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}; median of ${reps}`);
+const fmt = (runs: Run[]) => {
+  const m = (f: (r: Run) => number) => median(runs.map(f));
+  return { rate: texts.length / m((r) => r.work), rateWall: texts.length / m((r) => r.wall), cpuMs: (1000 * m((r) => r.cpu)) / texts.length, work: m((r) => r.work), wall: m((r) => r.wall), cpu: m((r) => r.cpu) };
+};
+for (const k of [...new Set([workers, 1])]) {
+  const runs = { cli: [] as Run[], pillow: [] as Run[], pixels: [] as Run[] };
+  for (let i = 0; i < reps; i++) {
+    runs.cli.push(cli(k));
+    runs.pillow.push(pillow(k));
+    runs.pixels.push(await pixels(k));
+  }
+  const c = fmt(runs.cli);
+  const p = fmt(runs.pillow);
+  const x = fmt(runs.pixels);
+  console.log(`\nworkers ${k}`);
+  console.log(`  tpi render (PNGs written)  ${c.rate.toFixed(0).padStart(5)} images/s   ${c.rateWall.toFixed(0).padStart(5)} with process start-up   ${c.cpuMs.toFixed(2)} ms CPU/image`);
+  console.log(`  Pillow (PNGs written)      ${p.rate.toFixed(0).padStart(5)} images/s   ${p.rateWall.toFixed(0).padStart(5)} with process start-up   ${p.cpuMs.toFixed(2)} ms CPU/image`);
+  console.log(`  ratio                      ${(p.work / c.work).toFixed(1).padStart(5)}×          ${(p.wall / c.wall).toFixed(1).padStart(5)}×                        ${(p.cpu / c.cpu).toFixed(1)}× less CPU`);
+  console.log(`  model-ready pixels, no PNG ${x.rate.toFixed(0).padStart(5)} images/s                                ${x.cpuMs.toFixed(2)} ms CPU/image`);
+}
+clean(dir);

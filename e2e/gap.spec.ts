@@ -1,0 +1,57 @@
+/** The Gap lab with the tiny model: a pair set with its images, features in three forms, plot, CSV, reload. */
+import { readFileSync } from 'node:fs';
+import { expect, openWithModel, test } from './fixtures.ts';
+
+const cat = readFileSync(new URL('./fixtures/chelsea-small.png', import.meta.url));
+const rocket = readFileSync(new URL('./fixtures/rocket-small.jpg', import.meta.url));
+const pairs = [
+  { id: 'cat', image: 'cat.png', text: 'A cat with orange fur.' },
+  { id: 'rocket', image: 'rocket.jpg', text: 'A rocket going up.' },
+  { id: 'cat-b', image: 'cat.png', text: 'A tabby cat on a chair.' },
+  { id: 'inline', image: `data:image/png;base64,${cat.toString('base64')}`, text: 'The same cat, inline.' },
+  { id: 'lost', image: 'missing.png', text: 'No image.' },
+];
+
+test('plots N items in three forms, exports CSV, keeps the items across a reload', async ({ page }) => {
+  await openWithModel(page, 'wasm');
+  await page.getByRole('link', { name: 'Gap' }).click();
+  await page.getByLabel('Add images or a pair set').setInputFiles([
+    { name: 'pairs.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(pairs.map((p) => JSON.stringify(p)).join('\n')) },
+    { name: 'cat.png', mimeType: 'image/png', buffer: cat },
+    { name: 'rocket.jpg', mimeType: 'image/jpeg', buffer: rocket },
+  ]);
+  await expect(page.getByTestId('gap-count')).toContainText('4 items');
+  await expect(page.getByRole('list', { name: 'Skipped records' })).toContainText('line 5');
+
+  await page.getByLabel('Contrastive lens').selectOption('tiny-random-clip');
+  await page.getByRole('button', { name: 'Measure the gap' }).click();
+  await expect(page.getByTestId('gap-point')).toHaveCount(12, { timeout: 90_000 });
+  await expect(page.getByTestId('gap-metrics')).toHaveCount(2);
+  await page.getByLabel('Plot lens').selectOption('clip');
+  await expect(page.getByRole('img', { name: /contrastive features.*12 points/ })).toBeVisible();
+  await page.getByLabel('Plot lens').selectOption('vlm');
+  await expect(page.getByTestId('gap-legend')).toContainText('Printed image');
+  await expect(page.getByTestId('gap-metrics').first()).toContainText('Centroid gap');
+  // Keyboard: each point is focusable and shows its item like a hover does.
+  await page.getByRole('button', { name: 'rocket, Printed image (TPI)' }).focus();
+  await expect(page.getByTestId('gap-hover')).toContainText('A rocket going up.');
+
+  await page.getByLabel('Projection').selectOption('tsne');
+  await expect(page.getByRole('img', { name: /t-SNE.*12 points/ })).toBeVisible();
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export coordinates CSV' }).click();
+  const csv = readFileSync(await (await download).path(), 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('id,lens,form,x,y');
+  expect(csv).toHaveLength(13);
+  expect(new Set(csv.slice(1).map((l) => l.split(',')[2]))).toEqual(new Set(['real', 'tpi', 'text']));
+
+  const svg = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export SVG' }).click();
+  expect(readFileSync(await (await svg).path(), 'utf8')).toContain('<svg');
+
+  await page.reload();
+  await page.getByRole('link', { name: 'Gap' }).click();
+  await expect(page.getByTestId('gap-count')).toContainText('4 items');
+  await expect(page.getByLabel('Description of rocket')).toHaveValue('A rocket going up.');
+});

@@ -1,0 +1,112 @@
+/** The Print view: live preview, batch import → render → zip export, reload, and Ask handoff. */
+import { readFileSync } from 'node:fs';
+import { unzipSync, strFromU8 } from 'fflate';
+import type { Page } from '@playwright/test';
+import { validateLlavaRecord } from '../src/tpi/dataset.ts';
+import { alertBox, askAndWait, expect, test, TINY } from './fixtures.ts';
+
+const open = async (page: Page) => {
+  await page.goto(`/?model=${TINY}&device=wasm#/print`);
+  await expect(page.getByTestId('tpi-preview')).toBeVisible();
+};
+const info = (page: Page) => page.getByTestId('tpi-info');
+
+const DATASET = [
+  JSON.stringify({ id: 'bus', text: 'A red bus waits at a stop.', question: 'What colour is the bus?', answer: 'Red.' }),
+  '{"text": "broken json',
+  JSON.stringify({ text: '吾輩は猫である。名前はまだ無い。' }),
+  '',
+  JSON.stringify({ question: 'no text here?', answer: 'none' }),
+  JSON.stringify({ id: 'long', text: 'A long description of a busy harbour. '.repeat(80) }),
+  JSON.stringify({ text: '' }),
+].join('\n');
+
+test('the preview follows the text and the settings, and shows size and overflow', async ({ page }) => {
+  await open(page);
+  const text = page.getByLabel('Text to print');
+  await text.fill('A red bus.');
+  await expect(info(page)).toContainText('font size 32 px · 1 line · fits');
+  await text.fill('A crowded street market at dusk with stalls selling fruit and lanterns overhead. '.repeat(8));
+  await expect(info(page)).toContainText(/font size (1\d|[6-9]) px/);
+  await text.fill('overflowing text '.repeat(600));
+  await expect(info(page)).toContainText('overflow');
+  await text.fill('Font sizes change with the settings.');
+  await page.getByLabel('Max font size (px)').fill('20');
+  await expect(page.getByLabel('Preset')).toHaveValue('custom');
+  await expect(info(page)).toContainText('font size 20 px');
+  await page.getByLabel('Font', { exact: true }).selectOption('mono');
+  await page.getByLabel('Canvas size (px)').fill('200');
+  await expect(info(page)).toContainText('200×200');
+  await page.getByLabel('Preset').selectOption('paper');
+  await expect(info(page)).toContainText('336×336 · font size 32 px');
+  // Augmentation controls are there and change the image, deterministically.
+  const src1 = await page.getByTestId('tpi-preview').getAttribute('src');
+  await page.getByLabel('Noise').fill('0.05');
+  await expect(page.getByTestId('tpi-preview')).not.toHaveAttribute('src', src1!);
+  await expect(alertBox(page)).toBeEmpty();
+});
+
+test('imports a dataset, reports bad lines, renders all, exports a zip, survives a reload', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('Import dataset (JSONL or CSV)').setInputFiles({ name: 'pairs.jsonl', mimeType: 'application/json', buffer: Buffer.from(DATASET) });
+  await expect(page.getByTestId('dataset-summary')).toHaveText('pairs.jsonl: 3 records, 3 not usable (listed below, not rendered)');
+  const bad = page.getByRole('list', { name: 'Records that cannot be used' }).getByRole('listitem');
+  await expect(bad).toHaveText([/^Line 2: invalid JSON/, 'Line 5: no "text" field', 'Line 7: "text" is empty']);
+
+  await page.getByRole('button', { name: 'Render all' }).click();
+  await expect(page.getByTestId('batch-status')).toContainText('3 / 3 — done');
+  await expect(page.getByRole('progressbar', { name: 'Rendering progress' })).toHaveAttribute('value', '3');
+  await expect(page.getByRole('list', { name: 'Rendered images' }).getByRole('img')).toHaveCount(3);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: /Export zip/ }).click();
+  const file = await (await download).path();
+  const zip = unzipSync(new Uint8Array(readFileSync(file)));
+  expect(Object.keys(zip).sort()).toEqual(['data.jsonl', 'images/bus.png', 'images/long.png', 'images/tpi-000003.png', 'rejected.jsonl']);
+  const records = strFromU8(zip['data.jsonl']).trim().split('\n').map((l) => JSON.parse(l));
+  expect(records.map((r) => r.id)).toEqual(['bus', 'tpi-000003', 'long']);
+  for (const r of records) expect(validateLlavaRecord(r)).toEqual([]);
+  expect(records[0].conversations).toEqual([
+    { from: 'human', value: '<image>\nWhat colour is the bus?' },
+    { from: 'gpt', value: 'Red.' },
+  ]);
+  expect(records[0].tpi).toEqual({ preset: 'paper', width: 336, height: 336, font: 'sans', font_size: 32, lines: 2, overflow: false });
+  expect(records[2].tpi.font_size).toBeLessThan(32);
+  for (const name of Object.keys(zip).filter((n) => n.endsWith('.png'))) expect([...zip[name].subarray(1, 4)]).toEqual([80, 78, 71]); // "PNG"
+  expect(strFromU8(zip['rejected.jsonl']).trim().split('\n').map((l) => JSON.parse(l).line)).toEqual([2, 5, 7]);
+
+  // The imported dataset (and the draft text) come back after a reload.
+  await page.getByLabel('Text to print').fill('Kept across reloads.');
+  await page.waitForTimeout(500); // the draft is saved 300 ms after the last keystroke
+  await page.reload();
+  await expect(page.getByTestId('dataset-summary')).toContainText('pairs.jsonl: 3 records, 3 not usable');
+  await expect(page.getByLabel('Text to print')).toHaveValue('Kept across reloads.');
+  await page.getByRole('button', { name: 'Remove dataset' }).click();
+  await expect(page.getByTestId('dataset-summary')).toHaveCount(0);
+});
+
+test('a big batch can be cancelled; imported text is never treated as HTML', async ({ page }) => {
+  await open(page);
+  const rows = ['text,id', '"<img src=x onerror=""window.__pwned=1"">, quoted",html'];
+  for (let i = 0; i < 600; i++) rows.push(`"Record ${i}, with a comma and ""quotes"".",r${i}`);
+  await page.getByLabel('Import dataset (JSONL or CSV)').setInputFiles({ name: 'many.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\r\n')) });
+  await expect(page.getByTestId('dataset-summary')).toHaveText('many.csv: 601 records');
+  await page.getByRole('button', { name: 'Render all' }).click();
+  await page.getByRole('region', { name: 'Batch' }).getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('batch-status')).toContainText('cancelled');
+  const done = Number((await page.getByTestId('batch-status').textContent())!.split(' / ')[0]);
+  expect(done).toBeLessThan(601);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('"Ask about this image" hands the printed image to Ask, which answers about it', async ({ page }) => {
+  await page.goto(`/?model=${TINY}&device=wasm#/print`);
+  await expect(page.getByTestId('model-status')).toContainText('Ready', { timeout: 90_000 });
+  await page.getByLabel('Text to print').fill('A black cat sleeps on a red sofa.');
+  await expect(page.getByTestId('tpi-preview')).toBeVisible();
+  await page.getByRole('button', { name: 'Ask about this image' }).click();
+  await expect(page).toHaveURL(/#\/ask$/);
+  await expect(page.getByRole('img', { name: /printed-text\.png/ })).toBeVisible();
+  expect(await askAndWait(page, 'What is on the sofa?')).not.toBe('');
+  await expect(alertBox(page)).toBeEmpty();
+});

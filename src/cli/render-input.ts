@@ -1,0 +1,67 @@
+/**
+ * Input records for `tpi render`, streamed so that a corpus larger than memory works: JSONL is
+ * read line by line (twice when sharding: once to count the records, once to read this shard's),
+ * CSV is parsed whole. Records are numbered by their position in the file, bad ones included,
+ * so that shard i/n takes the same contiguous block on every machine and the shards'
+ * outputs, concatenated in order, are exactly the unsharded output.
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseCsv, parseJsonlLine, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
+
+export interface Shard {
+  index: number; // 1-based
+  count: number;
+}
+
+/** The record indices [start, end) of shard i/n among `total` records. */
+export function shardRange(total: number, shard: Shard | null): { start: number; end: number } {
+  if (!shard) return { start: 0, end: total };
+  return { start: Math.floor(((shard.index - 1) * total) / shard.count), end: Math.floor((shard.index * total) / shard.count) };
+}
+
+/** `before`: a record of an earlier shard, passed on only so that its id counts as taken. */
+export type InputItem = { ok: true; record: InputRecord; before?: boolean } | { ok: false; bad: BadRecord };
+
+async function* lines(path: string): AsyncGenerator<string> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  yield* rl;
+}
+
+export async function countJsonlRecords(path: string): Promise<number> {
+  let n = 0;
+  for await (const line of lines(path)) if (line.trim() !== '') n++;
+  return n;
+}
+
+/** This shard's records and bad records, in file order. */
+export async function* readRecords(path: string, format: 'jsonl' | 'csv', shard: Shard | null): AsyncGenerator<InputItem> {
+  if (format === 'csv') {
+    const d = parseCsv(readFileSync(path, 'utf8'));
+    const total = d.records.length + d.bad.length;
+    const { start, end } = shardRange(total, shard);
+    const items: InputItem[] = [...d.records.map((record) => ({ ok: true as const, record })), ...d.bad.map((bad) => ({ ok: false as const, bad }))];
+    items.sort((a, b) => (a.ok ? a.record.line : a.bad.line) - (b.ok ? b.record.line : b.bad.line));
+    // A CSV whose header is unusable has one bad "record" and no others: report it in every shard.
+    if (d.records.length === 0 && d.bad.length === 1) yield* items;
+    else yield* items.filter((it) => (it.ok ? it.record.index : it.bad.index) >= start && (it.ok ? it.record.index : it.bad.index) < end);
+    return;
+  }
+  const { start, end } = shardRange(shard ? await countJsonlRecords(path) : Number.MAX_SAFE_INTEGER, shard);
+  let index = 0;
+  let line = 0;
+  for await (const raw of lines(path)) {
+    line++;
+    if (raw.trim() === '') continue;
+    const i = index++;
+    if (i >= end) break;
+    const item = parseJsonlLine(raw, i, line);
+    // Records of earlier shards are read only for the ids they take, so that a duplicate id
+    // is refused in whichever shard it falls, as it would be without sharding.
+    if (i < start) {
+      if (item.ok) yield { ok: true, record: item.record, before: true };
+      continue;
+    }
+    yield item;
+  }
+}

@@ -1,0 +1,21 @@
+/** The typed messages between `tpi render` and its worker threads. */
+import type { InputRecord } from '../tpi/dataset.ts';
+import type { RenderChoices } from '../tpi/job.ts';
+import type { TpiMeta } from '../tpi/render.ts';
+import type { TextRenderer } from './render-backend.ts';
+
+/** png: write images/<id>.png; pixels: stop at model-ready float pixels (for the benchmark). */
+export type RenderMode = 'png' | 'pixels';
+
+export interface ThreadInit {
+  outDir: string;
+  choices: RenderChoices;
+  mode: RenderMode;
+  textRenderer: TextRenderer;
+}
+
+export type ToThread = { type: 'render'; batch: number; records: InputRecord[] } | { type: 'exit' };
+
+export type ThreadResult = { seq: number; meta: TpiMeta } | { seq: number; error: string };
+
+export type FromThread = { type: 'ready' } | { type: 'done'; batch: number; results: ThreadResult[] } | { type: 'fatal'; message: string };

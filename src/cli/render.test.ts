@@ -1,0 +1,136 @@
+// `tpi render` as a user runs it (a child process): bad records reported by line with the right
+// counts and exit status, shards that cover every record exactly once, output in the format.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { validateLlavaRecord } from '../tpi/dataset.ts';
+import { main } from './main.ts';
+import { shardRange } from './render-input.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tpi.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'tpi-render-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The real command in a child process, as a user runs it. */
+function tpiProcess(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, 'render', ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same command in this process (faster: no Node and tsx start-up per call). */
+async function tpi(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  try {
+    const status = await main(['render', ...args]);
+    return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+// 23 records on 25 lines: 18 good, 5 bad (lines 3, 6, 9, 12 and 20), blank lines 15 and 25.
+const lines: string[] = [];
+for (let i = 1; i <= 25; i++) {
+  if (i === 3) lines.push('{"text": "unterminated');
+  else if (i === 6) lines.push('{"question": "where is the text?", "answer": "nowhere"}');
+  else if (i === 9) lines.push('{"text": ""}');
+  else if (i === 12) lines.push(JSON.stringify({ text: 'x'.repeat(1 << 20) }));
+  else if (i === 15 || i === 25) lines.push('');
+  else if (i === 20) lines.push(JSON.stringify({ text: 'same id', id: 'first' }));
+  else if (i === 1) lines.push(JSON.stringify({ id: 'first', text: 'The first record.', question: 'Which one?', answer: 'The first.' }));
+  else lines.push(JSON.stringify({ text: `Record on line ${i}: ${'a few more words '.repeat(i)}` }));
+}
+const input = join(dir, 'in.jsonl');
+writeFileSync(input, lines.join('\n'));
+const readJsonl = (p: string) => readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+describe('tpi render', () => {
+  it('renders the good records, reports the bad ones by line, and exits 1', () => {
+    const out = join(dir, 'all');
+    const r = tpiProcess('--in', input, '--out', out, '--workers', '2');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/Rendered 18 of 23 records .*; 5 bad\./);
+    const reported = [...r.stderr.matchAll(/in\.jsonl:(\d+): /g)].map((m) => Number(m[1]));
+    expect(reported.sort((a, b) => a - b)).toEqual([3, 6, 9, 12, 20]);
+    expect(r.stderr).toMatch(/:12: "text" is 1,048,576 characters long/);
+    expect(r.stderr).toMatch(/:20: the id "first" is already used on line 1/);
+    const records = readJsonl(join(out, 'data.jsonl'));
+    expect(records).toHaveLength(18);
+    for (const rec of records) expect(validateLlavaRecord(rec), rec.id).toEqual([]);
+    expect(records[0]).toMatchObject({ id: 'first', conversations: [{ value: '<image>\nWhich one?' }, { value: 'The first.' }] });
+    expect(records[1].id).toBe('tpi-000002'); // line 2 is record 2
+    expect(readdirSync(join(out, 'images')).sort()).toEqual(records.map((x) => `${x.id}.png`).sort());
+    const png = readFileSync(join(out, 'images', 'first.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(readJsonl(join(out, 'rejected.jsonl')).map((b) => b.line)).toEqual([3, 6, 9, 12, 20]);
+  });
+
+  it('shards cover every record exactly once and concatenate to the unsharded output', async () => {
+    const parts: string[] = [];
+    let bad = 0;
+    for (const i of [1, 2, 3]) {
+      const out = join(dir, `shard-${i}`);
+      const r = await tpi('--in', input, '--out', out, '--shard', `${i}/3`, '--workers', '1');
+      expect(r.status).not.toBe(2);
+      parts.push(readFileSync(join(out, 'data.jsonl'), 'utf8'));
+      bad += readJsonl(join(out, 'rejected.jsonl')).length;
+    }
+    expect(bad).toBe(5);
+    expect(parts.join('')).toBe(readFileSync(join(dir, 'all', 'data.jsonl'), 'utf8'));
+    // The assignment itself, for sizes where n does not divide the count.
+    for (const [total, n] of [[23, 3], [5, 7], [1000, 16], [0, 4]]) {
+      const covered = Array.from({ length: n }, (_, k) => shardRange(total, { index: k + 1, count: n })).flatMap(({ start, end }) => Array.from({ length: end - start }, (_, j) => start + j));
+      expect(covered).toEqual(Array.from({ length: total }, (_, j) => j));
+    }
+  });
+
+  it('takes CSV and the other presets', async () => {
+    const csv = join(dir, 'in.csv');
+    writeFileSync(csv, 'id,text,question,answer\nc1,"A caption, with a comma.",,\nc2,,,\nc3,"東京の夜景。",Where?,Tokyo.\n');
+    const out = join(dir, 'csv');
+    const r = await tpi('--in', csv, '--out', out, '--preset', 'custom', '--size', '200', '--font', 'jp', '--fg', '#203040', '--align', 'center', '--augment', 'noise=0.02,rotate=1', '--seed', '3');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/in\.csv:3: "text" is empty/);
+    const records = readJsonl(join(out, 'data.jsonl'));
+    expect(records.map((x) => x.id)).toEqual(['c1', 'c3']);
+    expect(records[0].tpi).toMatchObject({ preset: 'custom', width: 200, height: 200, font: 'jp', augment: { noise: 0.02 } });
+    const native = await tpi('--in', csv, '--out', join(dir, 'native'), '--preset', 'native');
+    expect(readJsonl(join(dir, 'native', 'data.jsonl'))[0].tpi).toMatchObject({ preset: 'native', width: 512, height: 512 });
+    expect(native.status).toBe(1);
+  });
+
+  it('refuses bad flags with exit status 2 and a message, before writing anything', async () => {
+    const out = join(dir, 'never');
+    for (const [flags, message] of [
+      [[], /--in is required/],
+      [['--in', input], /--out is required/],
+      [['--in', join(dir, 'missing.jsonl'), '--out', out], /no such file/],
+      [['--in', input, '--out', out, '--preset', 'poster'], /--preset must be one of paper, native, custom/],
+      [['--in', input, '--out', out, '--size', '500'], /paper preset is 336×336/],
+      [['--in', input, '--out', out, '--preset', 'custom', '--size', 'big'], /--size must be an integer/],
+      [['--in', input, '--out', out, '--font', 'comic'], /--font must be one of/],
+      [['--in', input, '--out', out, '--workers', '0'], /--workers must be an integer from 1/],
+      [['--in', input, '--out', out, '--shard', '4/3'], /--shard must be i\/n/],
+      [['--in', input, '--out', out, '--shard', '1-3'], /--shard must be i\/n/],
+      [['--in', input, '--out', out, '--max-font', '20'], /--max-font needs --preset custom/],
+      [['--in', input, '--out', out, '--preset', 'custom', '--min-font', '30', '--max-font', '20'], /minFontSize 30 > maxFontSize 20/],
+      [['--in', input, '--out', out, '--preset', 'custom', '--bg', 'transparent'], /background must be a colour/],
+      [['--in', input, '--out', out, '--augment', 'blur=9'], /blur must be a number from 0 to 4/],
+      [['--in', input, '--out', out, '--seed', 'x'], /--seed must be an integer/],
+      [['--in', input, '--out', out, '--text-renderer', 'gdi'], /--text-renderer must be system or portable/],
+      [['--in', input, '--out', input], /exists and is not a directory/],
+      [['--in', input, '--out', out, '--colour', 'red'], /Unknown option '--colour'/],
+    ] as const) {
+      const r = await tpi(...flags);
+      expect(r.status, flags.join(' ')).toBe(2);
+      expect(r.stderr, flags.join(' ')).toMatch(message);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+});

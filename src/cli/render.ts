@@ -1,0 +1,146 @@
+/** `tpi render`: a JSONL/CSV of texts → DIR/images/<id>.png + DIR/data.jsonl, in worker threads. */
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { AUGMENT_LIMITS, NO_AUGMENT, type Augment } from '../tpi/augment.ts';
+import { FONT_IDS, isFontId } from '../tpi/fonts.ts';
+import { settingsFor, type RenderChoices } from '../tpi/job.ts';
+import { PRESET_NAMES, type PresetName } from '../tpi/presets.ts';
+import type { Alignment } from '../tpi/types.ts';
+import { parseFlags, positiveInt, UsageError } from './args.ts';
+import { TEXT_RENDERERS, type TextRenderer } from './render-backend.ts';
+import type { Command } from './main.ts';
+import type { Shard } from './render-input.ts';
+import { renderCorpus } from './render-run.ts';
+
+const HELP = `Usage: tpi render --in FILE --out DIR [options]
+
+  --in FILE             input records: JSONL (or .csv) with "text" and optional "question", "answer", "id"
+  --out DIR             writes DIR/images/<id>.png, DIR/data.jsonl (LLaVA format + render metadata)
+                        and DIR/rejected.jsonl (the records that were not rendered, with their line)
+  --preset NAME         paper (336×336, ≤32 px, black on white; default), native (the model's input
+                        size, --size, default 512 for SmolVLM) or custom
+  --size N              canvas side in px for native and custom
+  --font NAME           ${FONT_IDS.join(', ')} (default sans; all fall back to Noto Sans JP for Japanese)
+  --workers K           worker threads (default: one per core, here ${availableParallelism()})
+  --shard i/n           render only the i-th of n contiguous parts (1 ≤ i ≤ n); the shards' data.jsonl
+                        files concatenated in order equal the unsharded one
+  --min-font N, --max-font N, --fg #rrggbb, --bg #rrggbb, --align left|center|right|start|end
+                        custom preset only
+  --augment LIST        e.g. rotate=2,paper=0.3,blur=0.8,noise=0.03,jpeg=75 (seeded, per record id)
+  --seed N              augmentation seed (default 0)
+  --text-renderer MODE  system (default: Chrome's text rasterisation on this OS, pixel-identical to the
+                        page on Linux) or portable (the same pixels on every OS, lighter anti-aliasing)
+
+Exit status: 0 all records rendered, 1 some records were bad (listed on stderr), 2 wrong command line.`;
+
+const ALIGNS: readonly Alignment[] = ['left', 'center', 'right', 'start', 'end'];
+
+export function parseShard(raw: string | undefined): Shard | null {
+  if (raw === undefined) return null;
+  const m = /^(\d+)\/(\d+)$/.exec(raw);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count || count > 1_000_000) throw new UsageError(`--shard must be i/n with 1 ≤ i ≤ n, got "${raw}".`);
+  return { index, count };
+}
+
+export function parseAugment(raw: string | undefined): Augment | null {
+  if (raw === undefined) return null;
+  const a: Augment = { ...NO_AUGMENT };
+  for (const part of raw.split(',')) {
+    const [k, v, extra] = part.split('=');
+    if (!(k in AUGMENT_LIMITS) || v === undefined || extra !== undefined) {
+      throw new UsageError(`--augment takes key=value pairs with keys ${Object.keys(AUGMENT_LIMITS).join(', ')}; got "${part}".`);
+    }
+    const key = k as keyof Augment;
+    const [lo, hi] = AUGMENT_LIMITS[key];
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < lo || n > hi || (key === 'jpeg' && !Number.isInteger(n))) {
+      throw new UsageError(`--augment ${key} must be a number from ${lo} to ${hi}${key === 'jpeg' ? ' (an integer)' : ''}, got "${v}".`);
+    }
+    a[key] = n;
+  }
+  return a;
+}
+
+function seedOf(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got "${raw}".`);
+  return n;
+}
+
+function choicesFrom(v: Record<string, string | boolean | undefined>): RenderChoices {
+  const str = (k: string) => v[k] as string | undefined;
+  const preset = (str('preset') ?? 'paper') as PresetName;
+  if (!PRESET_NAMES.includes(preset)) throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${preset}".`);
+  const font = str('font') ?? 'sans';
+  if (!isFontId(font)) throw new UsageError(`--font must be one of ${FONT_IDS.join(', ')}, got "${font}".`);
+  const size = str('size') === undefined ? undefined : positiveInt('size', str('size'), 0, 4096);
+  if (size !== undefined && preset === 'paper' && size !== 336) throw new UsageError('The paper preset is 336×336; use --preset custom (or native) for another --size.');
+  if (size !== undefined && size < 16) throw new UsageError(`--size must be at least 16, got ${size}.`);
+  const customOnly = ['min-font', 'max-font', 'fg', 'bg', 'align'].filter((k) => str(k) !== undefined);
+  if (customOnly.length && preset !== 'custom') throw new UsageError(`--${customOnly[0]} needs --preset custom.`);
+  const align = str('align');
+  if (align !== undefined && !ALIGNS.includes(align as Alignment)) throw new UsageError(`--align must be one of ${ALIGNS.join(', ')}, got "${align}".`);
+  const choices: RenderChoices = {
+    preset,
+    font,
+    size,
+    minFontSize: str('min-font') === undefined ? undefined : positiveInt('min-font', str('min-font'), 0, 1024),
+    maxFontSize: str('max-font') === undefined ? undefined : positiveInt('max-font', str('max-font'), 0, 1024),
+    foreground: str('fg'),
+    background: str('bg'),
+    align: align as Alignment | undefined,
+    augment: parseAugment(str('augment')),
+    seed: str('seed') === undefined ? 0 : seedOf(str('seed')!),
+  };
+  try {
+    settingsFor(choices); // min > max, bad colours, …: refused before any work starts
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  return choices;
+}
+
+export const renderCommand: Command = {
+  summary: 'print texts as images (TPIs) into a dataset',
+  async run(argv) {
+    const s = { type: 'string' } as const;
+    const { values } = parseFlags(
+      argv,
+      { in: s, out: s, preset: s, size: s, font: s, workers: s, shard: s, 'min-font': s, 'max-font': s, fg: s, bg: s, align: s, augment: s, seed: s, 'text-renderer': s },
+      HELP,
+    );
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (!values.in) throw new UsageError(`--in is required.\n\n${HELP}`);
+    if (!values.out) throw new UsageError(`--out is required.\n\n${HELP}`);
+    if (!existsSync(values.in) || !statSync(values.in).isFile()) throw new UsageError(`--in ${values.in}: no such file.`);
+    if (existsSync(values.out) && !statSync(values.out).isDirectory()) throw new UsageError(`--out ${values.out} exists and is not a directory.`);
+    const choices = choicesFrom(values);
+    const workers = positiveInt('workers', values.workers, availableParallelism(), 256);
+    const shard = parseShard(values.shard);
+    const format = /\.csv$/i.test(values.in) ? 'csv' : 'jsonl';
+    const textRenderer = (values['text-renderer'] ?? 'system') as TextRenderer;
+    if (!TEXT_RENDERERS.includes(textRenderer)) throw new UsageError(`--text-renderer must be system or portable, got "${textRenderer}".`);
+
+    const summary = await renderCorpus({
+      input: values.in,
+      format,
+      outDir: values.out,
+      choices,
+      workers,
+      shard,
+      textRenderer,
+      onBad: (b) => console.error(`${values.in}:${b.line}: ${b.reason}`),
+    });
+    const rate = summary.rendered / Math.max(summary.seconds, 1e-9);
+    const part = shard ? ` (shard ${shard.index}/${shard.count})` : '';
+    console.log(
+      `Rendered ${summary.rendered} of ${summary.records} records${part} in ${summary.seconds.toFixed(2)} s (${rate.toFixed(0)} images/s, ${workers} workers, ${summary.cpuSeconds.toFixed(2)} s CPU) into ${values.out}; ${summary.bad.length} bad.`,
+    );
+    return summary.bad.length > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,135 @@
+// A pool of render workers (one per core by default): jobs wait in one queue and go to
+// whichever worker is free, two at a time per worker so that none idles between messages.
+// Cancelling (an AbortSignal) drops a queued job at once and ignores an in-flight one's reply.
+
+import type { RenderJob } from './render.ts';
+import { assertNever, type RenderOutputs, type RenderReply, type RenderRequest, type RenderResult } from './render-protocol.ts';
+
+export class RenderCancelled extends Error {
+  constructor() {
+    super('Rendering was cancelled.');
+    this.name = 'RenderCancelled';
+  }
+}
+
+interface Task {
+  request: Omit<Extract<RenderRequest, { type: 'render' }>, 'id'> | { type: 'warm-up' };
+  resolve: (r: RenderResult | string[]) => void;
+  reject: (e: Error) => void;
+  signal?: AbortSignal;
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: Map<number, Task>;
+}
+
+const PER_WORKER = 2;
+
+export class RenderPool {
+  private slots: Slot[] = [];
+  private queue: Task[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly create: () => Worker,
+    readonly size: number,
+  ) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be a positive integer, got ${size}`);
+  }
+
+  /** Loads the fonts in every worker; resolves with the families once all are ready. */
+  async warmUp(): Promise<string[]> {
+    this.grow(this.size);
+    const all = this.slots.map((slot) => new Promise<string[]>((resolve, reject) => this.send(slot, { request: { type: 'warm-up' }, resolve: resolve as Task['resolve'], reject })));
+    return (await Promise.all(all))[0];
+  }
+
+  render(job: RenderJob, outputs: RenderOutputs, signal?: AbortSignal): Promise<RenderResult> {
+    if (signal?.aborted) return Promise.reject(new RenderCancelled());
+    return new Promise<RenderResult>((resolve, reject) => {
+      const task: Task = { request: { type: 'render', job, outputs }, resolve: resolve as Task['resolve'], reject, signal };
+      signal?.addEventListener('abort', () => this.cancel(task), { once: true });
+      this.queue.push(task);
+      this.pump();
+    });
+  }
+
+  /** Jobs waiting or being rendered. */
+  get pending(): number {
+    return this.queue.length + this.slots.reduce((n, s) => n + s.inFlight.size, 0);
+  }
+
+  terminate(): void {
+    for (const s of this.slots) {
+      s.worker.terminate();
+      for (const t of s.inFlight.values()) t.reject(new RenderCancelled());
+    }
+    for (const t of this.queue) t.reject(new RenderCancelled());
+    this.slots = [];
+    this.queue = [];
+  }
+
+  private cancel(task: Task): void {
+    const i = this.queue.indexOf(task);
+    if (i >= 0) this.queue.splice(i, 1);
+    task.reject(new RenderCancelled()); // a later reply for it is ignored (promises settle once)
+  }
+
+  private grow(n: number): void {
+    while (this.slots.length < n) {
+      const slot: Slot = { worker: this.create(), inFlight: new Map() };
+      slot.worker.onmessage = (ev: MessageEvent<RenderReply>) => this.receive(slot, ev.data);
+      slot.worker.onerror = (ev) => this.crashed(slot, ev.message || 'the render worker failed to start');
+      this.slots.push(slot);
+    }
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.inFlight.size === 0) ?? this.slots.find((s) => s.inFlight.size < PER_WORKER);
+      if (!slot && this.slots.length < this.size) {
+        this.grow(this.slots.length + 1);
+        slot = this.slots[this.slots.length - 1];
+      }
+      if (!slot) return;
+      this.send(slot, this.queue.shift()!);
+    }
+  }
+
+  private send(slot: Slot, task: Task): void {
+    const id = this.nextId++;
+    slot.inFlight.set(id, task);
+    slot.worker.postMessage({ ...task.request, id } as RenderRequest);
+  }
+
+  private receive(slot: Slot, reply: RenderReply): void {
+    const task = slot.inFlight.get(reply.id);
+    if (!task) return;
+    slot.inFlight.delete(reply.id);
+    switch (reply.type) {
+      case 'ready':
+        task.resolve(reply.fonts);
+        break;
+      case 'rendered': {
+        const { meta, pixels, png, ms } = reply;
+        if (!task.signal?.aborted) task.resolve({ meta, pixels, png, ms });
+        break;
+      }
+      case 'failed':
+        task.reject(new Error(reply.message));
+        break;
+      default:
+        assertNever(reply);
+    }
+    this.pump();
+  }
+
+  /** A worker that failed to load (or crashed) fails its jobs and is replaced on demand. */
+  private crashed(slot: Slot, message: string): void {
+    slot.worker.terminate();
+    this.slots = this.slots.filter((s) => s !== slot);
+    for (const t of slot.inFlight.values()) t.reject(new Error(`The render worker crashed: ${message}`));
+    this.pump();
+  }
+}

@@ -1,0 +1,107 @@
+import { cancelBatch, clearDataset, exportZip, importDataset, renderAll } from '../../store/batch-actions.ts';
+import { usePrint } from '../../store/print.ts';
+
+const SHOWN_BAD = 50;
+
+/** Batch: import JSONL/CSV, render every record with progress and Cancel, grid, export zip. */
+export function BatchPanel() {
+  const dataset = usePrint((s) => s.dataset);
+  const error = usePrint((s) => s.datasetError);
+  const batch = usePrint((s) => s.batch);
+  const thumbs = usePrint((s) => s.thumbs);
+  const running = !!batch?.running;
+  const rendered = batch && !running ? batch.done - batch.failed.length : 0;
+  return (
+    <section className="batch" aria-label="Batch">
+      <h2>Batch</h2>
+      <div className="row">
+        <label className="file-button">
+          <input
+            type="file"
+            aria-label="Import dataset (JSONL or CSV)"
+            accept=".jsonl,.json,.csv,.txt,application/json,text/csv"
+            disabled={running}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) void importDataset(file);
+              e.target.value = '';
+            }}
+          />
+          <span aria-hidden="true">Import JSONL or CSV…</span>
+        </label>
+        <span className="hint">
+          Records with <code>text</code> and optionally <code>question</code>, <code>answer</code>, <code>id</code>.
+        </span>
+      </div>
+      {error && (
+        <p className="error-text" role="status">
+          {error}
+        </p>
+      )}
+      {dataset && (
+        <>
+          <p data-testid="dataset-summary">
+            {dataset.name}: {dataset.records.length} {dataset.records.length === 1 ? 'record' : 'records'}
+            {dataset.bad.length > 0 && `, ${dataset.bad.length} not usable (listed below, not rendered)`}
+          </p>
+          {dataset.bad.length > 0 && (
+            <ul className="bad-records" aria-label="Records that cannot be used">
+              {dataset.bad.slice(0, SHOWN_BAD).map((b) => (
+                <li key={`${b.line}-${b.index}`}>
+                  Line {b.line}: {b.reason}
+                </li>
+              ))}
+              {dataset.bad.length > SHOWN_BAD && <li>… and {dataset.bad.length - SHOWN_BAD} more (all are listed in rejected.jsonl in the export)</li>}
+            </ul>
+          )}
+          <div className="row">
+            <button type="button" className="primary" onClick={() => void renderAll()} disabled={running || dataset.records.length === 0}>
+              Render all
+            </button>
+            <button type="button" onClick={cancelBatch} disabled={!running}>
+              Cancel
+            </button>
+            <button type="button" onClick={exportZip} disabled={running || rendered === 0}>
+              Export zip{rendered > 0 ? ` (${rendered} images)` : ''}
+            </button>
+            <button type="button" className="quiet" onClick={() => void clearDataset()} disabled={running}>
+              Remove dataset
+            </button>
+          </div>
+        </>
+      )}
+      {batch && (
+        <div className="batch-progress">
+          <progress aria-label="Rendering progress" max={batch.total} value={batch.done} />
+          <span data-testid="batch-status">
+            {batch.done} / {batch.total}
+            {batch.running ? ' rendering…' : batch.cancelled ? ' — cancelled' : ' — done'}
+            {batch.done > 0 && ` · ${((batch.done / batch.ms) * 1000).toFixed(0)} images/s`}
+            {batch.failed.length > 0 && ` · ${batch.failed.length} failed`}
+          </span>
+          {batch.failed.length > 0 && (
+            <ul className="bad-records" aria-label="Records that failed to render">
+              {batch.failed.slice(0, SHOWN_BAD).map((f) => (
+                <li key={f.id}>
+                  Line {f.line} ({f.id}): {f.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {thumbs.length > 0 && (
+        <ul className="tpi-grid" aria-label="Rendered images">
+          {thumbs.map((t) => (
+            <li key={t.id}>
+              <img src={t.url} alt={`Printed image ${t.id}`} width={t.meta.width} height={t.meta.height} />
+              <span>
+                {t.id} · {t.meta.font_size} px{t.meta.overflow ? ' · overflow' : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+import { useId, type ReactNode } from 'react';
+import { updateSettings } from '../../store/print-actions.ts';
+import { usePrint, type PrintSettings } from '../../store/print.ts';
+import { nativeSize } from '../../store/model-size.ts';
+import { useApp } from '../../store/store.ts';
+import { AUGMENT_LIMITS, type Augment } from '../../tpi/augment.ts';
+import { FONT_IDS, FONTS, type FontId } from '../../tpi/fonts.ts';
+import type { PresetName } from '../../tpi/presets.ts';
+import type { Alignment } from '../../tpi/types.ts';
+
+const ALIGNS: Alignment[] = ['left', 'center', 'right', 'start', 'end'];
+
+/** Number input that reports only valid integers/decimals (an empty box changes nothing). */
+function NumberField(props: { label: string; value: number; min: number; max: number; step?: number; onChange: (v: number) => void; disabled?: boolean }) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="number"
+        value={props.value}
+        min={props.min}
+        max={props.max}
+        step={props.step ?? 1}
+        disabled={props.disabled}
+        onChange={(e) => {
+          const v = e.target.valueAsNumber;
+          if (Number.isFinite(v) && v >= props.min && v <= props.max) props.onChange(v);
+        }}
+      />
+    </label>
+  );
+}
+
+/** A select with its own label element (a label wrapping a select would name it after its options too). */
+function SelectField<T extends string>(props: { label: string; value: T; options: readonly { value: T; label: string }[]; onChange: (v: T) => void }) {
+  const id = useId();
+  return (
+    <span className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value as T)}>
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+function Group({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <fieldset className="controls">
+      <legend>{title}</legend>
+      {children}
+    </fieldset>
+  );
+}
+
+export function PrintControls() {
+  const s = usePrint((st) => st.settings);
+  const native = nativeSize(useApp((st) => st.selectedId));
+  const set = (patch: Partial<PrintSettings>) => updateSettings(patch);
+  const aug = (k: keyof Augment, v: number) => set({ augment: { ...s.augment, [k]: v } });
+  return (
+    <>
+      <Group title="Layout">
+        <SelectField
+          label="Preset"
+          value={s.preset}
+          onChange={(preset: PresetName) => set({ preset })}
+          options={[
+            { value: 'paper', label: 'Paper (336×336, ≤32 px, black on white)' },
+            { value: 'native', label: `Model native (${native}×${native})` },
+            { value: 'custom', label: 'Custom' },
+          ]}
+        />
+        <SelectField label="Font" value={s.font} onChange={(font: FontId) => set({ font })} options={FONT_IDS.map((id) => ({ value: id, label: FONTS[id].label }))} />
+        <NumberField label="Canvas size (px)" value={s.size} min={16} max={4096} onChange={(size) => set({ size })} />
+        <NumberField label="Min font size (px)" value={s.minFontSize} min={1} max={s.maxFontSize} onChange={(minFontSize) => set({ minFontSize })} />
+        <NumberField label="Max font size (px)" value={s.maxFontSize} min={s.minFontSize} max={512} onChange={(maxFontSize) => set({ maxFontSize })} />
+        <label>
+          Text colour
+          <input type="color" value={s.foreground} onChange={(e) => set({ foreground: e.target.value })} />
+        </label>
+        <label>
+          Background colour
+          <input type="color" value={s.background} onChange={(e) => set({ background: e.target.value })} />
+        </label>
+        <SelectField label="Alignment" value={s.align} onChange={(align: Alignment) => set({ align })} options={ALIGNS.map((a) => ({ value: a, label: a }))} />
+      </Group>
+      <Group title="Augmentation (seeded)">
+        <NumberField label="Rotation (max °)" value={s.augment.rotate} min={0} max={AUGMENT_LIMITS.rotate[1]} step={0.5} onChange={(v) => aug('rotate', v)} />
+        <NumberField label="Paper texture" value={s.augment.paper} min={0} max={1} step={0.05} onChange={(v) => aug('paper', v)} />
+        <NumberField label="Blur (max σ px)" value={s.augment.blur} min={0} max={AUGMENT_LIMITS.blur[1]} step={0.1} onChange={(v) => aug('blur', v)} />
+        <NumberField label="Noise" value={s.augment.noise} min={0} max={AUGMENT_LIMITS.noise[1]} step={0.01} onChange={(v) => aug('noise', v)} />
+        <NumberField label="JPEG quality (0 = off)" value={s.augment.jpeg} min={0} max={100} onChange={(v) => aug('jpeg', Math.round(v))} />
+        <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} onChange={(seed) => set({ seed: Math.round(seed) })} />
+      </Group>
+    </>
+  );
+}
