@@ -28,6 +28,10 @@ writeFileSync(corpus, texts.map((text, i) => JSON.stringify({ id: `b${String(i).
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const clean = (p: string) => rmSync(p, { recursive: true, force: true });
+// A fresh output directory for every run, all deleted at the end: deleting thousands of files
+// between runs can slow the next run's file creation (ext4 with online discard, for one).
+let runs = 0;
+const fresh = (name: string) => join(dir, `${name}-${runs++}`);
 
 interface Run {
   wall: number; // the whole command, start-up included, s
@@ -36,8 +40,7 @@ interface Run {
 }
 
 function cli(k: number): Run {
-  const out = join(dir, 'cli');
-  clean(out);
+  const out = fresh('cli');
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(root, 'bin', 'tpi.mjs'), 'render', '--in', corpus, '--out', out, '--workers', String(k)], { encoding: 'utf8' });
   const wall = (performance.now() - t0) / 1000;
@@ -47,8 +50,7 @@ function cli(k: number): Run {
 }
 
 function pillow(k: number): Run {
-  const out = join(dir, 'pillow');
-  clean(out);
+  const out = fresh('pillow');
   const t0 = performance.now();
   const r = spawnSync('/usr/bin/python3', [join(root, 'bench', 'render_pillow.py'), corpus, out, fontPath(FACES.sans.file), String(k)], { encoding: 'utf8' });
   const wall = (performance.now() - t0) / 1000;

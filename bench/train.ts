@@ -6,9 +6,11 @@
  *
  *   npm run bench:train -- [--layers N] [--seq N] [--vocab N] [--steps N] [--rank R]
  *                          [--targets q,k,v,o,gate,up,down] [--device gpu|cpu]
- *                          [--kernels tiled|simple] [--no-torch]
- * On a CPU-emulated adapter (SwiftShader) the default is a reduced model (2 layers, sequence
- * 64), said so in the output; pass --layers/--seq to choose.
+ *                          [--kernels tiled|simple] [--weights auto|f32|f16] [--no-torch] [--memory-only]
+ * --memory-only allocates what a training step allocates (weights, adapter, activations,
+ * optimizer state) and prints the peak without computing: full-size figures on any machine.
+ * On a CPU-emulated adapter (SwiftShader) or the CPU the default is a reduced model (2 layers,
+ * sequence 32, 2 timed steps), said so in the output; pass --layers/--seq/--steps to choose.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,14 +24,16 @@ import { moduleShape, parameterCount, SMOLVLM_256M_TEXT, type LlamaConfig, type 
 import { CpuBackend } from '../src/train/cpu-backend.ts';
 import { GpuBackend, type KernelSet } from '../src/train/gpu-backend.ts';
 import { LlamaModel } from '../src/train/llama.ts';
+import { AdamW } from '../src/train/optim.ts';
+import { Workspace } from '../src/train/workspace.ts';
 import { train, TRAIN_DEFAULTS } from '../src/train/trainer.ts';
-import { randomWeights } from '../src/train/weights.ts';
+import { randomWeights, weightsDtype, type WeightsChoice } from '../src/train/weights.ts';
 
 const { values } = parseArgs({
   options: {
     layers: { type: 'string' }, seq: { type: 'string' }, vocab: { type: 'string' }, steps: { type: 'string' },
     rank: { type: 'string' }, targets: { type: 'string' }, device: { type: 'string' }, kernels: { type: 'string' },
-    'no-torch': { type: 'boolean' },
+    'no-torch': { type: 'boolean' }, 'memory-only': { type: 'boolean' }, weights: { type: 'string' },
   },
 });
 
@@ -59,27 +63,38 @@ async function main(): Promise<number> {
     console.log(`adapter: ${describeAdapter(ctx.adapter)}`);
     be = new GpuBackend(ctx, values.kernels as KernelSet | undefined);
   }
-  const reduced = (fallback || values.device === 'cpu') && values.layers === undefined && values.seq === undefined;
+  const reduced = (fallback || values.device === 'cpu') && values.layers === undefined && values.seq === undefined && !values['memory-only'];
   const cfg: LlamaConfig = {
     ...SMOLVLM_256M_TEXT,
     layers: Number(values.layers ?? (reduced ? 2 : SMOLVLM_256M_TEXT.layers)),
     vocab: Number(values.vocab ?? SMOLVLM_256M_TEXT.vocab),
   };
-  const T = Number(values.seq ?? (reduced ? 64 : 256));
-  const steps = Number(values.steps ?? 3);
+  const T = Number(values.seq ?? (reduced ? 32 : 256));
+  const steps = Number(values.steps ?? (reduced ? 2 : 3));
   const rank = Number(values.rank ?? 8);
   const targets = parseTargets(values.targets ?? 'q,k,v,o,gate,up,down');
-  if (reduced) console.log('CPU-emulated adapter: running a reduced model by default (pass --layers/--seq for more).');
+  if (reduced) console.log(`${fallback ? 'CPU-emulated adapter' : 'CPU backend'}: running a reduced model by default (pass --layers/--seq for more).`);
   console.log(`model: ${cfg.layers} layers, hidden ${cfg.hidden}, ${cfg.heads}/${cfg.kvHeads} heads, MLP ${cfg.intermediate}, vocab ${cfg.vocab} (${(parameterCount(cfg) / 1e6).toFixed(1)} M parameters, fp32)`);
   console.log(`step: sequence ${T}, LoRA r=${rank} on ${targets.join(',')}, batch 1, ${steps} timed steps after 1 warmup; backend ${be.description}`);
+  console.log(`command: npm run bench:train -- --layers ${cfg.layers} --seq ${T} --vocab ${cfg.vocab} --steps ${steps} --rank ${rank}${values.device ? ` --device ${values.device}` : ''}`);
 
   const t0 = performance.now();
-  const model = new LlamaModel(be, cfg, randomWeights(be, cfg, 1), null, Math.max(T, 64));
+  const dtype = weightsDtype(be, (values.weights ?? 'auto') as WeightsChoice);
+  const model = new LlamaModel(be, cfg, randomWeights(be, cfg, 1, dtype), null, Math.max(T, 64));
   model.adapter = Adapter.create(be, cfg, { rank, alpha: 2 * rank, dropout: 0, targets, seed: 0 });
   const ids = Array.from({ length: T }, (_, i) => (i * 7919) % cfg.vocab);
   const targetIds = ids.map((_, t) => (t >= T / 2 && t + 1 < T ? ids[t + 1] : -1));
   const example = { ids, targets: targetIds, promptIds: ids, answerIds: [], image: null };
-  console.log(`weights uploaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`${dtype} weights uploaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (values['memory-only']) {
+    const ws = new Workspace(be, cfg, model.adapter, { T, train: true, dropout: false });
+    const opt = new AdamW(be, model.adapter.params());
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+    console.log(`memory (allocated buffers): peak ${mib(be.stats().peakBytes)} = weights ${mib((dtype === 'f16' ? 2 : 4) * parameterCount(cfg))} + activations/gradients/optimizer/adapter`);
+    opt.dispose();
+    ws.free();
+    return 0;
+  }
   const times: number[] = [];
   const r = await train(model, [example], { ...TRAIN_DEFAULTS, steps: steps + 1, lr: 1e-4, warmup: 0, batch: 1, dropout: 0 }, {
     onStep: (l) => {

@@ -13,12 +13,13 @@ test('answers in all three panes, marks agreement, exports JSON', async ({ page 
   // The model writes the description; it stays editable.
   await page.getByRole('button', { name: 'Describe with the model' }).click();
   const description = page.getByLabel(/^Description/);
+  await expect(description).not.toHaveValue('');
   await expect(page.getByRole('button', { name: 'Describe with the model' })).toBeEnabled();
   await description.fill('A tabby cat with orange fur looks at the camera.');
 
   await page.getByLabel('TPI preset').selectOption('native');
   await page.getByLabel('Questions (one per line)').fill('What animal is this?\nWhat colour is it?');
-  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await page.getByLabel('Questions (one per line)').press('Control+Enter');
 
   const answers = page.getByTestId('compare-answer');
   await expect(answers).toHaveCount(6);
@@ -29,6 +30,11 @@ test('answers in all three panes, marks agreement, exports JSON', async ({ page 
     await expect(region.getByTestId('answer-text').first()).not.toHaveText('');
   }
   await expect(page.getByRole('img', { name: 'Printed image of the description' })).toBeVisible();
+  // The real image was encoded for the description already: every question reuses its features.
+  const real = page.getByRole('region', { name: 'Real image' }).getByTestId('answer-stats');
+  await expect(real.nth(0)).toContainText('image: cached');
+  await expect(real.nth(1)).toContainText('image: cached');
+  await expect(page.getByRole('region', { name: 'Printed image' }).getByTestId('answer-stats').nth(1)).toContainText('image: cached');
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export JSON' }).click();
@@ -44,4 +50,10 @@ test('answers in all three panes, marks agreement, exports JSON', async ({ page 
   await page.getByRole('button', { name: 'Export PNG' }).click();
   const bytes = readFileSync(await (await png).path());
   expect([...bytes.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+
+  // What was typed survives a reload.
+  await page.reload();
+  await page.getByRole('link', { name: 'Compare' }).click();
+  await expect(page.getByLabel(/^Description/)).toHaveValue('A tabby cat with orange fur looks at the camera.');
+  await expect(page.getByLabel('TPI preset')).toHaveValue('native');
 });

@@ -23,17 +23,16 @@ test('plots N items in three forms, exports CSV, keeps the items across a reload
   await expect(page.getByTestId('gap-count')).toContainText('4 items');
   await expect(page.getByRole('list', { name: 'Skipped records' })).toContainText('line 5');
 
-  await page.getByLabel('Contrastive lens').selectOption('tiny-random-clip');
   await page.getByRole('button', { name: 'Measure the gap' }).click();
   await expect(page.getByTestId('gap-point')).toHaveCount(12, { timeout: 90_000 });
-  await expect(page.getByTestId('gap-metrics')).toHaveCount(2);
-  await page.getByLabel('Plot lens').selectOption('clip');
-  await expect(page.getByRole('img', { name: /contrastive features.*12 points/ })).toBeVisible();
-  await page.getByLabel('Plot lens').selectOption('vlm');
+  await expect(page.getByTestId('gap-metrics')).toHaveCount(1);
   await expect(page.getByTestId('gap-legend')).toContainText('Printed image');
   await expect(page.getByTestId('gap-metrics').first()).toContainText('Centroid gap');
-  // Keyboard: each point is focusable and shows its item like a hover does.
-  await page.getByRole('button', { name: 'rocket, Printed image (TPI)' }).focus();
+  // Keyboard: Tab reaches the first point, arrow keys move on; the focused point shows its item.
+  await page.getByRole('button', { name: 'cat, Real image' }).focus();
+  await expect(page.getByTestId('gap-hover')).toContainText('A cat with orange fur.');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('button', { name: 'rocket, Printed image (TPI)' })).toBeFocused();
   await expect(page.getByTestId('gap-hover')).toContainText('A rocket going up.');
 
   await page.getByLabel('Projection').selectOption('tsne');
@@ -50,8 +49,36 @@ test('plots N items in three forms, exports CSV, keeps the items across a reload
   await page.getByRole('button', { name: 'Export SVG' }).click();
   expect(readFileSync(await (await svg).path(), 'utf8')).toContain('<svg');
 
+  // The pair set saved from the page loads again on its own (images inline).
+  const saved = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save pair set' }).click();
+  const lines = readFileSync(await (await saved).path(), 'utf8').trim().split('\n');
+  expect(lines).toHaveLength(4);
+  expect(JSON.parse(lines[1])).toMatchObject({ id: 'rocket', text: 'A rocket going up.', image: expect.stringMatching(/^data:image\/jpeg;base64,/) });
+
   await page.reload();
   await page.getByRole('link', { name: 'Gap' }).click();
   await expect(page.getByTestId('gap-count')).toContainText('4 items');
   await expect(page.getByLabel('Description of rocket')).toHaveValue('A rocket going up.');
+});
+
+test('plots a features.json from `tpi gap --clip` in either lens', async ({ page, net }) => {
+  // No model is needed: the default (Hub) model's reachability check is answered offline.
+  net.allow('huggingface.co');
+  await page.route('https://huggingface.co/**', (r) => r.abort());
+  await page.goto('/#/gap');
+  const records = ['a', 'b', 'c', 'd'].flatMap((id, i) =>
+    (['vlm', 'clip'] as const).flatMap((lens) =>
+      (['real', 'tpi', 'text'] as const).map((form, f) => ({ id, lens, form, vector: Array.from({ length: lens === 'vlm' ? 8 : 4 }, (_, j) => Math.sin(i * 3 + f + j * 0.7 + (lens === 'clip' ? 1 : 0))) })),
+    ),
+  );
+  await page.getByLabel('Load features.json').setInputFiles({ name: 'features.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(records)) });
+  await expect(page.getByTestId('gap-point')).toHaveCount(12);
+  await expect(page.getByTestId('gap-metrics')).toHaveCount(2);
+  await page.getByLabel('Plot lens').selectOption('clip');
+  await expect(page.getByRole('img', { name: /contrastive features.*12 points/ })).toBeVisible();
+  await page.getByRole('button', { name: 'c, Plain text' }).focus();
+  await expect(page.getByTestId('gap-hover')).toContainText('c · Plain text');
+  await page.getByLabel('Load features.json').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"not": "a list"}') });
+  await expect(page.getByRole('alert')).toContainText('cannot be used');
 });

@@ -1,4 +1,4 @@
-/** `tpi ask`: one question about an image (or a description as plain text), answered in Node. */
+/** `tpi ask`: one question about an image (or a description, printed or as plain text), answered in Node. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VlmEngine } from '../vlm/engine.ts';
@@ -9,12 +9,13 @@ import { parseFlags, positiveInt, UsageError } from './args.ts';
 import type { Command } from './main.ts';
 import { resolveModel } from './node-models.ts';
 
-const HELP = `Usage: tpi ask --model ID|PATH [--adapter DIR] (--image FILE | --text "…") --question "…" [--max-new-tokens N]
+const HELP = `Usage: tpi ask --model ID|PATH [--adapter DIR] (--image FILE | --tpi "…" | --text "…") --question "…" [--max-new-tokens N]
 
   --model ID|PATH       a model id from the registry (e.g. tiny-random-smolvlm) or a model directory
   --adapter DIR         apply a PEFT LoRA adapter (from tpi train or PEFT); decodes with the trainer's
                         engine (WebGPU through Dawn, or the CPU)
   --image FILE          ask about this image (PNG, JPEG, GIF, WebP, BMP)
+  --tpi "…"             print this description as an image (paper preset: 336×336, ≤32 px) and ask about it
   --text "…"            put this description in the prompt as plain text instead of an image
   --question "…"        the question
   --max-new-tokens N    answer length limit (default 128)
@@ -31,6 +32,7 @@ export const askCommand: Command = {
         model: { type: 'string' },
         image: { type: 'string' },
         text: { type: 'string' },
+        tpi: { type: 'string' },
         question: { type: 'string' },
         'max-new-tokens': { type: 'string' },
         stats: { type: 'boolean' },
@@ -44,8 +46,9 @@ export const askCommand: Command = {
     }
     if (!values.model) throw new UsageError('--model is required.');
     if (!values.question?.trim()) throw new UsageError('--question is required and must not be empty.');
-    if ((values.image === undefined) === (values.text === undefined)) throw new UsageError('Give exactly one of --image or --text.');
+    if ([values.image, values.tpi, values.text].filter((v) => v !== undefined).length !== 1) throw new UsageError('Give exactly one of --image, --tpi or --text.');
     if (values.text !== undefined && !values.text.trim()) throw new UsageError('--text must not be empty.');
+    if (values.tpi !== undefined && !values.tpi.trim()) throw new UsageError('--tpi must not be empty.');
     const maxNewTokens = positiveInt('max-new-tokens', values['max-new-tokens'], 128, 2048);
     let image: Uint8Array | null = null;
     if (values.image) {
@@ -55,6 +58,7 @@ export const askCommand: Command = {
         throw new UsageError(`Cannot read --image ${values.image}: ${(e as NodeJS.ErrnoException).code ?? e}`);
       }
     }
+    if (values.tpi !== undefined) image = await (await import('../train/tpi-node.ts')).printTpi('ask', values.tpi);
     const { modelId, source } = resolveModel(values.model);
     if (values.adapter !== undefined) {
       if (!existsSync(join(values.adapter, 'adapter_config.json'))) throw new UsageError(`--adapter ${values.adapter} is not a PEFT adapter folder (no adapter_config.json).`);
@@ -73,7 +77,7 @@ export const askCommand: Command = {
     const engine = new VlmEngine(nodeHost);
     await engine.load({ modelId, device: 'wasm', dtypes: FP32_ONLY });
     const question = values.text !== undefined ? withDescription(values.text, values.question) : values.question;
-    const result = await engine.ask({ image, imageName: values.image, history: [], question, maxNewTokens }, (d) => process.stdout.write(d));
+    const result = await engine.ask({ image, imageName: values.image ?? (values.tpi !== undefined ? 'printed text' : undefined), history: [], question, maxNewTokens }, (d) => process.stdout.write(d));
     process.stdout.write('\n');
     if (values.stats) {
       const s = result.stats;

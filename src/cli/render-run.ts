@@ -10,6 +10,7 @@ import { rejectedJsonl } from '../tpi/export.ts';
 import type { RenderChoices } from '../tpi/job.ts';
 import { readRecords, type Shard } from './render-input.ts';
 import type { TextRenderer } from './render-backend.ts';
+import { batchRenderer } from './render-batch.ts';
 import type { FromThread, RenderMode, ThreadInit, ToThread } from './render-protocol.ts';
 
 export interface RunOptions {
@@ -36,8 +37,10 @@ export interface RunSummary {
   cpuSeconds: number;
 }
 
+/** Where batches go: a worker thread, or the main thread itself when there is one worker. */
 interface Thread {
-  worker: Worker;
+  send(batch: number, records: InputRecord[]): void;
+  close(): Promise<unknown>;
   inFlight: number;
 }
 
@@ -50,11 +53,28 @@ function startThread(init: ThreadInit, onMessage: (m: FromThread) => void, onErr
       if (m.type === 'ready') {
         worker.on('message', onMessage);
         worker.on('error', onError);
-        resolve({ worker, inFlight: 0 });
+        resolve({
+          send: (batch, records) => worker.postMessage({ type: 'render', batch, records } satisfies ToThread),
+          close: () => worker.terminate(),
+          inFlight: 0,
+        });
       } else reject(new Error(m.type === 'fatal' ? m.message : `worker thread said ${m.type} before ready`));
     });
     worker.once('error', reject);
   });
+}
+
+/** One worker: no thread to start (a few hundred ms of module loading saved), same messages. */
+function inlineThread(init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Thread {
+  const render = batchRenderer(init);
+  let queue = Promise.resolve();
+  return {
+    send: (batch, records) => {
+      queue = queue.then(async () => onMessage({ type: 'done', batch, results: await render(records) })).catch(onError);
+    },
+    close: () => queue,
+    inFlight: 0,
+  };
 }
 
 export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
@@ -113,11 +133,14 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
 
   const init: ThreadInit = { outDir: o.outDir, choices: o.choices, mode, textRenderer: o.textRenderer ?? 'system' };
   try {
-    // Started together: each takes a few hundred ms to load the TypeScript modules and fonts.
-    const started = await Promise.allSettled(Array.from({ length: o.workers }, (_, slot) => startThread(init, onMessage(() => threads[slot]), onError)));
-    for (const r of started) if (r.status === 'fulfilled') threads.push(r.value);
-    const failed = started.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    if (o.workers === 1) threads.push(inlineThread(init, onMessage(() => threads[0]), onError));
+    else {
+      // Started together: each takes a few hundred ms to load the TypeScript modules and fonts.
+      const started = await Promise.allSettled(Array.from({ length: o.workers }, (_, slot) => startThread(init, onMessage(() => threads[slot]), onError)));
+      for (const r of started) if (r.status === 'fulfilled') threads.push(r.value);
+      const failed = started.find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    }
     let batch: InputRecord[] = [];
     let sent = 0;
     const seen = new Map<string, number>();
@@ -128,7 +151,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
         if (thread.inFlight < PER_THREAD) {
           batches.set(sent, batch);
           thread.inFlight++;
-          thread.worker.postMessage({ type: 'render', batch: sent++, records: batch } satisfies ToThread);
+          thread.send(sent++, batch);
           batch = [];
           return;
         }
@@ -167,6 +190,6 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     return { records, rendered, bad, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     if (out >= 0) closeSync(out);
-    await Promise.all(threads.map((t) => t.worker.terminate()));
+    await Promise.all(threads.map((t) => t.close()));
   }
 }

@@ -47,7 +47,6 @@ describe('tpi train', () => {
       [[...base, '--lr', 'fast'], /--lr must be a number between 0 and 1/],
       [[...base, '--targets', 'q,x'], /unknown module x/],
       [[...base, '--input', 'audio'], /--input must be tpi, text or image/],
-      [[...base, '--input', 'tpi'], /TPI renderer/],
       [[...base, '--input', 'image'], /line 1: --input image needs an "image" path/],
       [[...base, '--dropout', '1'], /--dropout must be at least 0 and below 1/],
       [[...base, '--device', 'tpu'], /--device must be auto, gpu or cpu/],
@@ -74,6 +73,14 @@ describe('tpi train', () => {
     expect(state).toMatchObject({ status: 'done', steps: 3, input: 'image' });
   });
 
+  it('trains on descriptions printed as images (--input tpi)', async () => {
+    const out = path.join(dir, 'tpi-adapter');
+    const r = await run(['train', '--model', 'tiny-random-smolvlm', '--data', path.join(dir, 'text.jsonl'), '--out', out, '--input', 'tpi', '--steps', '2', '--batch', '1', '--device', 'cpu']);
+    expect(r.status, r.err).toBe(0);
+    expect(r.err).toMatch(/1 records \(tpi\)/);
+    expect(JSON.parse(await readFile(path.join(out, 'trainer_state.json'), 'utf8')).input).toBe('tpi');
+  });
+
   it('answers with --adapter; a fresh adapter answers like the engine without one', async () => {
     const { Adapter } = await import('../train/adapter.ts');
     const { exportPeft } = await import('../train/peft.ts');
@@ -84,7 +91,7 @@ describe('tpi train', () => {
     const lora = { rank: 4, alpha: 8, dropout: 0, targets: ['q_proj' as const, 'v_proj' as const], seed: 0 };
     const fresh = Adapter.create(new CpuBackend(), cfg, lora);
     await saveAdapter(path.join(dir, 'fresh'), exportPeft(await fresh.toHost(), lora, cfg, 'tiny-random-smolvlm'));
-    for (const input of [['--image', path.join(ROOT, 'e2e/fixtures/chelsea-small.png')], ['--text', 'A cat on a sofa.']]) {
+    for (const input of [['--image', path.join(ROOT, 'e2e/fixtures/chelsea-small.png')], ['--tpi', 'A cat on a sofa.'], ['--text', 'A cat on a sofa.']]) {
       const ask = ['ask', '--model', 'tiny-random-smolvlm', ...input, '--question', 'What is this?', '--max-new-tokens', '6'];
       const plain = await run(ask);
       const adapted = await run([...ask, '--adapter', path.join(dir, 'fresh')]);

@@ -8,6 +8,7 @@ import { buildModel, loadLanguageModel, openBackend, type DeviceChoice } from '.
 import { saveAdapter } from '../train/node-io.ts';
 import { exportPeft } from '../train/peft.ts';
 import { defaultInput, parseRecords, RecordError, type InputMode } from '../train/records.ts';
+import type { WeightsChoice } from '../train/weights.ts';
 import { train, TRAIN_DEFAULTS, type StepLog } from '../train/trainer.ts';
 import { rerunWithDawnEnv } from '../gpu/node.ts';
 import { findModel } from '../vlm/registry.ts';
@@ -20,7 +21,8 @@ const HELP = `Usage: tpi train --model ID|PATH --data train.jsonl --out ADAPTER_
   --model ID|PATH        registry id (e.g. tiny-random-smolvlm, HuggingFaceTB/SmolVLM-256M-Instruct) or a model folder
   --data FILE            JSONL: {"question", "answer", and "text" or "image" (a path relative to the file)} per line
   --out DIR              where the PEFT adapter is written (adapter_config.json, adapter_model.safetensors)
-  --input tpi|text|image how records reach the model (default: image when every record has one, else text)
+  --input tpi|text|image how records reach the model: tpi prints "text" as an image (paper preset), text puts
+                         it in the prompt, image reads "image" (default: image when every record has one, else text)
   --steps N              optimizer steps (default ${TRAIN_DEFAULTS.steps})
   --batch N              records per step, by gradient accumulation (default ${TRAIN_DEFAULTS.batch})
   --lr X                 peak learning rate (default ${TRAIN_DEFAULTS.lr}); warmup then cosine decay to lr/10
@@ -31,6 +33,7 @@ const HELP = `Usage: tpi train --model ID|PATH --data train.jsonl --out ADAPTER_
   --targets q,v,…        modules: q, k, v, o, gate, up, down (default q,v)
   --seed N               seed for initialisation, order and dropout (default 0)
   --device auto|gpu|cpu  WebGPU (Dawn) or the CPU; auto falls back to the CPU with a message (default auto)
+  --weights auto|f32|f16 storage of the frozen weights; auto: f16 where the GPU has shader-f16 (default auto)
 
 Prints the loss per step; stops with a message (keeping the last good adapter) when the loss
 becomes NaN or infinite, the GPU device is lost, or on Ctrl-C.`;
@@ -39,7 +42,7 @@ const FLAGS = {
   model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, input: { type: 'string' },
   steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, warmup: { type: 'string' },
   rank: { type: 'string' }, alpha: { type: 'string' }, dropout: { type: 'string' }, targets: { type: 'string' },
-  seed: { type: 'string' }, device: { type: 'string' },
+  seed: { type: 'string' }, device: { type: 'string' }, weights: { type: 'string' },
 } as const;
 
 function number(name: string, raw: string | undefined, fallback: number, ok: (x: number) => boolean, what: string): number {
@@ -75,6 +78,8 @@ export const trainCommand: Command = {
     const targets = parseTargets(values.targets);
     const device = (values.device ?? 'auto') as DeviceChoice;
     if (!['auto', 'gpu', 'cpu'].includes(device)) throw new UsageError(`--device must be auto, gpu or cpu, got "${values.device}".`);
+    const weights = (values.weights ?? 'auto') as WeightsChoice;
+    if (!['auto', 'f32', 'f16'].includes(weights)) throw new UsageError(`--weights must be auto, f32 or f16, got "${values.weights}".`);
     if (values.input !== undefined && !['tpi', 'text', 'image'].includes(values.input)) throw new UsageError(`--input must be tpi, text or image, got "${values.input}".`);
     let jsonl: string;
     try {
@@ -83,7 +88,6 @@ export const trainCommand: Command = {
       throw new UsageError(`Cannot read --data ${values.data}: ${(e as NodeJS.ErrnoException).code ?? e}`);
     }
     const input = (values.input ?? defaultInput(jsonl)) as InputMode;
-    if (input === 'tpi') throw new UsageError('--input tpi needs the TPI renderer in Node, which the project does not have yet; render the records to images and use --input image, or use --input text.');
     let rawRecords;
     try {
       rawRecords = parseRecords(jsonl, input);
@@ -92,12 +96,18 @@ export const trainCommand: Command = {
       throw e;
     }
     const dataDir = path.dirname(path.resolve(values.data!));
-    const records: TrainRecord[] = rawRecords.map((r) => {
-      if (input !== 'image') return { id: r.id, question: r.question, answer: r.answer, text: r.text };
-      const file = path.resolve(dataDir, r.image!);
-      if (!existsSync(file)) throw new UsageError(`--data line ${r.line}: image ${r.image} not found (${file}).`);
-      return { id: r.id, question: r.question, answer: r.answer, image: new Uint8Array(readFileSync(file)) };
-    });
+    const records: TrainRecord[] = [];
+    for (const r of rawRecords) {
+      const base = { id: r.id, question: r.question, answer: r.answer };
+      if (input === 'text') records.push({ ...base, text: r.text });
+      // --input tpi: the description printed with the paper preset, then read as an image.
+      else if (input === 'tpi') records.push({ ...base, image: await (await import('../train/tpi-node.ts')).printTpi(r.id ?? `line-${r.line}`, r.text!) });
+      else {
+        const file = path.resolve(dataDir, r.image!);
+        if (!existsSync(file)) throw new UsageError(`--data line ${r.line}: image ${r.image} not found (${file}).`);
+        records.push({ ...base, image: new Uint8Array(readFileSync(file)) });
+      }
+    }
     const { modelId, source } = resolveModel(values.model!);
 
     // Dawn needs LD_LIBRARY_PATH from process start where only Chromium's Vulkan loader exists.
@@ -111,8 +121,8 @@ export const trainCommand: Command = {
     const lm = await loadLanguageModel(modelId, source, note);
     const builder = await ExampleBuilder.load(modelId);
     const examples: Example[] = [];
-    for (const r of records) examples.push(await builder.example(r, input === 'image' ? 'image' : 'text'));
-    const model = buildModel(be, lm);
+    for (const r of records) examples.push(await builder.example(r, input === 'text' ? 'text' : 'image'));
+    const model = buildModel(be, lm, weights);
     const loraConfig = { rank, alpha, dropout, targets, seed };
     model.adapter = Adapter.create(be, lm.config, loraConfig);
     note(`${examples.length} records (${input}), up to ${Math.max(...examples.map((e) => e.ids.length))} tokens; LoRA r=${rank} alpha=${alpha} on ${targets.join(', ')}: ${model.adapter.parameterCount().toLocaleString('en')} parameters`);
@@ -132,7 +142,7 @@ export const trainCommand: Command = {
     process.off('SIGINT', onSigint);
     const baseModel = source === 'hub' || findModel(values.model!) ? modelId : path.resolve(values.model!);
     const files = exportPeft(result.adapter, loraConfig, lm.config, baseModel);
-    const state = { status: result.status, message: result.message, steps: result.stepsDone, losses: result.losses, input, records: examples.length, backend: be.description };
+    const state = { status: result.status, message: result.message, steps: result.stepsDone, losses: result.losses, input, records: examples.length, backend: be.description, weights: model.w.embed.dtype };
     await saveAdapter(values.out!, files, { 'trainer_state.json': JSON.stringify(state, null, 2) + '\n' });
     note(`${result.message} Adapter written to ${values.out}.`);
     return result.status === 'done' || result.status === 'cancelled' ? 0 : 1;

@@ -68,4 +68,18 @@ export const useCompare = create<CompareState>()(() => ({
 }));
 
 export const setCompare = useCompare.setState;
+
+/** The typed parts (description, questions, preset) survive a reload. */
+const DRAFT_KEY = 'tpi-compare-draft';
+try {
+  const d = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? 'null') as Partial<CompareState> | null;
+  if (d) useCompare.setState({ description: String(d.description ?? ''), questions: String(d.questions ?? ''), preset: (['paper', 'native', 'custom'] as const).find((p) => p === d.preset) ?? 'paper', customSize: Number(d.customSize) || 448 });
+  useCompare.subscribe((s, prev) => {
+    if (s.description !== prev.description || s.questions !== prev.questions || s.preset !== prev.preset || s.customSize !== prev.customSize) {
+      localStorage.setItem(DRAFT_KEY, JSON.stringify({ description: s.description, questions: s.questions, preset: s.preset, customSize: s.customSize }));
+    }
+  });
+} catch {
+  /* no localStorage (Node, private mode): nothing kept */
+}
 export const getCompare = useCompare.getState;

@@ -3,20 +3,19 @@
  * images dropped alongside it), describe them with the model, extract features in the three
  * forms, compute the metrics and project; everything is kept in IndexedDB across reloads.
  */
-import { clipLens } from '../gap/clip-client.ts';
 import { extractItem, vlmLens } from '../gap/extract.ts';
 import { gapMetrics } from '../gap/metrics.ts';
-import { dataUrlBytes, parsePairs, type BadPair } from '../gap/pairs.ts';
+import { bytesToDataUrl, dataUrlBytes, pairsJsonl, parsePairs, type BadPair } from '../gap/pairs.ts';
 import { projectionClient, ProjectionCancelled } from '../gap/projection-client.ts';
 import type { ProjectionMethod } from '../gap/projection.ts';
-import { FeatureSet, type Lens } from '../gap/types.ts';
+import { FeatureSet, type Form, type Lens } from '../gap/types.ts';
 import { DEFAULT_FONT } from '../tpi/fonts.ts';
 import { jobFor } from '../tpi/job.ts';
 import { renderPool } from '../tpi/render-client.ts';
 import { checkImageBytes } from '../vlm/image-check.ts';
 import { DESCRIBE_PROMPT } from './compare.ts';
 import { engineClient } from './engine.ts';
-import { CLIP_MODELS, getGap, setGap, type GapItem } from './gap.ts';
+import { getGap, setGap, type GapItem } from './gap.ts';
 import { loadItems, saveItems } from './gap-db.ts';
 import { clearAlert, getState as getApp, showAlert } from './store.ts';
 
@@ -24,7 +23,16 @@ const engine = () => engineClient((m) => showAlert(m));
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
 
-function setItems(items: GapItem[]): void {
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Saves the items a moment after the last change (typing does not write on every key). */
+function scheduleSave(): void {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => saveItems(getGap().items).catch((e) => showAlert(`The items could not be saved in this browser: ${message(e)}`)), 300);
+}
+
+/** New items; `keepFeatures` when only a description changed (the plot stays until re-measured). */
+function setItems(items: GapItem[], keepFeatures = false): void {
   const urls: Record<string, string> = {};
   const old = getGap().urls;
   for (const it of items) {
@@ -32,8 +40,8 @@ function setItems(items: GapItem[]): void {
     urls[it.id] = old[it.id] ?? URL.createObjectURL(new Blob([it.image as BlobPart], { type: it.mime }));
   }
   for (const [id, u] of Object.entries(old)) if (urls[id] !== u) URL.revokeObjectURL(u);
-  setGap({ items, urls, features: [], metrics: null, points: [] });
-  saveItems(items).catch((e) => showAlert(`The items could not be saved in this browser: ${message(e)}`));
+  setGap(keepFeatures ? { items, urls } : { items, urls, features: [], metrics: null, points: [] });
+  scheduleSave();
 }
 
 export async function restoreGap(): Promise<void> {
@@ -93,9 +101,14 @@ export async function addFiles(files: readonly File[]): Promise<void> {
   setItems(items);
 }
 
-export const setItemText = (id: string, text: string) => setItems(getGap().items.map((i) => (i.id === id ? { ...i, text } : i)));
+export const setItemText = (id: string, text: string) => setItems(getGap().items.map((i) => (i.id === id ? { ...i, text } : i)), true);
 export const removeItem = (id: string) => setItems(getGap().items.filter((i) => i.id !== id));
 export const clearItems = () => setItems([]);
+
+/** The items as a pair-set JSONL with the images inline (data: URLs), loadable here or by `tpi gap`. */
+export function pairSetText(): string {
+  return pairsJsonl(getGap().items.filter((i) => i.image && i.text.trim()).map((i) => ({ ...i, image: bytesToDataUrl(i.image!, i.mime) })));
+}
 
 function ready(): boolean {
   const { status } = getApp();
@@ -104,15 +117,24 @@ function ready(): boolean {
   return false;
 }
 
+let cancelled = false;
+
+/** Stops describing or extracting after the item in progress. */
+export function cancelWork(): void {
+  cancelled = true;
+}
+
 /** The model writes a description for every item that has none. */
 export async function describeMissing(): Promise<void> {
   if (!ready()) return;
   const todo = getGap().items.filter((i) => i.image && !i.text.trim());
   setGap({ work: { label: 'Describing', done: 0, total: todo.length } });
+  cancelled = false;
   try {
     for (const [k, it] of todo.entries()) {
+      if (cancelled) return;
       const r = await engine().ask({ image: it.image, imageName: it.id, history: [], question: DESCRIBE_PROMPT, maxNewTokens: 64 });
-      setItems(getGap().items.map((i) => (i.id === it.id ? { ...i, text: r.text.trim() || '(no description)' } : i)));
+      setItems(getGap().items.map((i) => (i.id === it.id ? { ...i, text: r.text.trim() || '(no description)' } : i)), true);
       setGap({ work: { label: 'Describing', done: k + 1, total: todo.length } });
     }
   } catch (e) {
@@ -136,14 +158,13 @@ export async function measureGap(): Promise<void> {
   clearAlert();
   setGap({ work: { label: 'Extracting features', done: 0, total: items.length }, features: [], metrics: null, points: [] });
   try {
+    // The contrastive lens is CLI-only for now: in the page it needs the engine worker to host
+    // it (one copy of ONNX Runtime in the bundle); see docs/gap.md.
     const lenses = [vlmLens(engine())];
-    const clip = CLIP_MODELS.find((m) => m.id === getGap().clipModel);
-    if (clip) {
-      setGap({ work: { label: `Loading ${clip.label}`, done: 0, total: items.length } });
-      lenses.push(await clipLens(clip.id, clip.source));
-    }
     const features = [];
+    cancelled = false;
     for (const [k, it] of items.entries()) {
+      if (cancelled) return;
       features.push(...(await extractItem(it, lenses, printPaper)));
       setGap({ work: { label: 'Extracting features', done: k + 1, total: items.length } });
     }
@@ -156,6 +177,27 @@ export async function measureGap(): Promise<void> {
     return;
   } finally {
     setGap({ work: null });
+  }
+  await runProjection();
+}
+
+/** Loads a features.json written by `tpi gap` (or exported here): plots and measures it as it is. */
+export async function loadFeatures(file: Blob): Promise<void> {
+  try {
+    const raw = JSON.parse(await file.text()) as unknown;
+    if (!Array.isArray(raw)) throw new Error('expected a JSON list of {id, lens, form, vector}');
+    const features = raw.map((r, i) => {
+      const ok = r && typeof r.id === 'string' && (r.lens === 'vlm' || r.lens === 'clip') && ['real', 'tpi', 'text'].includes(r.form) && Array.isArray(r.vector);
+      if (!ok) throw new Error(`entry ${i + 1} is not {id, lens: "vlm"|"clip", form: "real"|"tpi"|"text", vector: [numbers]}`);
+      return { id: r.id as string, lens: r.lens as Lens, form: r.form as Form, vector: Float32Array.from(r.vector as number[]) };
+    });
+    const set = FeatureSet.from(features);
+    const metrics = Object.fromEntries(set.lenses().map((l) => [l, gapMetrics(set, l)]));
+    clearAlert();
+    setGap({ features, metrics, lens: set.lenses()[0] ?? 'vlm', points: [] });
+  } catch (e) {
+    showAlert(`That features file cannot be used: ${message(e)}`);
+    return;
   }
   await runProjection();
 }

@@ -29,8 +29,6 @@ export interface GapState {
   metrics: MetricsJson | null;
   /** Lens shown in the plot. */
   lens: Lens;
-  /** Contrastive model id ('' : no contrastive lens). */
-  clipModel: string;
   method: ProjectionMethod;
   seed: number;
   points: ProjectedPoint[];
@@ -40,12 +38,6 @@ export interface GapState {
   restored: boolean;
 }
 
-/** Contrastive models offered in the view: the tiny local one, and a real CLIP from the Hub. */
-export const CLIP_MODELS: readonly { id: string; label: string; source: 'local' | 'hub' }[] = [
-  { id: 'tiny-random-clip', label: 'Tiny random CLIP (local)', source: 'local' },
-  { id: 'Xenova/clip-vit-base-patch32', label: 'CLIP ViT-B/32 (Hub, ~350 MB)', source: 'hub' },
-];
-
 export const useGap = create<GapState>()(() => ({
   items: [],
   urls: {},
@@ -54,7 +46,6 @@ export const useGap = create<GapState>()(() => ({
   work: null,
   metrics: null,
   lens: 'vlm',
-  clipModel: '',
   method: 'pca',
   seed: 1,
   points: [],

@@ -8,7 +8,8 @@
  * KV key/value heads, hd head size, V vocabulary. Sizes are passed explicitly (as in llm.c).
  */
 
-export type DType = 'f32' | 'i32';
+/** f16: half-precision storage of frozen weights (read as f32 by the kernels; f32 arithmetic). */
+export type DType = 'f32' | 'i32' | 'f16';
 
 /** A flat buffer on one backend; `size` is in elements. */
 export interface Tensor {
@@ -54,9 +55,14 @@ export interface BackendStats {
 export interface Backend {
   readonly kind: 'cpu' | 'webgpu';
   readonly description: string;
+  /** the device has `shader-f16` (a real GPU): frozen weights default to f16 storage */
+  readonly shaderF16: boolean;
 
   tensor(size: number, label: string, data?: ArrayLike<number>): Tensor;
   ints(data: ArrayLike<number>, label: string): Tensor;
+  /** A frozen tensor stored as float16 (values rounded to nearest even). Only `matmul`'s B and
+   *  `embedding`'s table may be f16. */
+  halves(data: ArrayLike<number>, label: string): Tensor;
   write(t: Tensor, data: ArrayLike<number>, offset?: number): void;
   read(t: Tensor, offset?: number, count?: number): Promise<Float32Array | Float64Array>;
   free(t: Tensor): void;

@@ -12,11 +12,12 @@ import { embeddingBackwardCpu, embeddingCpu, scatterRowsCpu } from './ops/embedd
 import { matmulCpu, type Arr } from './ops/matmul.ts';
 import { rmsnormBackwardCpu, rmsnormCpu } from './ops/rmsnorm.ts';
 import { ropeCpu } from './ops/rope.ts';
+import { f16ToF32, f32ToF16 } from '../vlm/tensors.ts';
 
 export class CpuTensor implements Tensor {
   constructor(
     readonly data: Arr | Int32Array,
-    readonly dtype: 'f32' | 'i32',
+    readonly dtype: 'f32' | 'i32' | 'f16',
     readonly label: string,
   ) {}
   get size(): number {
@@ -27,6 +28,7 @@ export class CpuTensor implements Tensor {
 export class CpuBackend implements Backend {
   readonly kind = 'cpu' as const;
   readonly description: string;
+  readonly shaderF16 = false;
   private live = 0;
   private peak = 0;
 
@@ -44,6 +46,12 @@ export class CpuBackend implements Backend {
     return this.track(new CpuTensor(Int32Array.from(data), 'i32', label));
   }
 
+  halves(data: ArrayLike<number>, label: string): Tensor {
+    const out = new this.Float(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = f16ToF32(f32ToF16(data[i]));
+    return this.track(new CpuTensor(out, 'f16', label), 2);
+  }
+
   write(t: Tensor, data: ArrayLike<number>, offset = 0): void {
     (t as CpuTensor).data.set(data, offset);
   }
@@ -55,7 +63,8 @@ export class CpuBackend implements Backend {
   }
 
   free(t: Tensor): void {
-    this.live -= (t as CpuTensor).data.byteLength;
+    const c = t as CpuTensor;
+    this.live -= c.data.length * (c.dtype === 'f16' ? 2 : c.data.BYTES_PER_ELEMENT);
   }
 
   flush(): void {}
@@ -122,8 +131,9 @@ export class CpuBackend implements Backend {
     sumSquaresCpu(f(out), index, f(x), n);
   }
 
-  private track(t: CpuTensor): Tensor {
-    this.live += t.data.byteLength;
+  /** Counts the bytes the tensor would take on a GPU (halves: 2 per value). */
+  private track(t: CpuTensor, bytesPerValue = t.data.BYTES_PER_ELEMENT): Tensor {
+    this.live += t.data.length * bytesPerValue;
     this.peak = Math.max(this.peak, this.live);
     return t;
   }

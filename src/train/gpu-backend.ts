@@ -8,17 +8,18 @@ import { ADAMW_WGSL, adamwParams, SUM_SQUARES_SIMPLE_WGSL, SUM_SQUARES_WGSL } fr
 import { ATTN_DKV_WGSL, ATTN_DQ_WGSL, ATTN_DS_WGSL, ATTN_PV_WGSL, ATTN_SCORES_WGSL, ATTN_SOFTMAX_WGSL } from './ops/attention-wgsl.ts';
 import { CROSS_ENTROPY_SIMPLE_WGSL, CROSS_ENTROPY_WGSL } from './ops/cross-entropy.ts';
 import { AXPY_WGSL, COPY_WGSL, DROPOUT_WGSL, dropoutParams, FILL_WGSL, SWIGLU_BACKWARD_WGSL, SWIGLU_WGSL } from './ops/elementwise.ts';
-import { EMBEDDING_BACKWARD_WGSL, EMBEDDING_WGSL, SCATTER_ROWS_WGSL } from './ops/embedding.ts';
+import { EMBEDDING_BACKWARD_WGSL, EMBEDDING_F16_WGSL, EMBEDDING_WGSL, SCATTER_ROWS_WGSL } from './ops/embedding.ts';
 import { matmulSimpleWgsl, matmulWgsl, MM_TILE } from './ops/matmul.ts';
 import { RMSNORM_BACKWARD_WGSL, RMSNORM_DW_WGSL, RMSNORM_WGSL } from './ops/rmsnorm.ts';
 import { ROPE_WGSL } from './ops/rope.ts';
 import { WG1D } from './ops/wgsl.ts';
+import { f16ToF32, f32ToF16 } from '../vlm/tensors.ts';
 
 export class GpuTensor implements Tensor {
   constructor(
     readonly buffer: GPUBuffer,
     readonly size: number,
-    readonly dtype: 'f32' | 'i32',
+    readonly dtype: 'f32' | 'i32' | 'f16',
     readonly label: string,
   ) {}
 }
@@ -33,6 +34,7 @@ export class GpuBackend implements Backend {
   readonly kind = 'webgpu' as const;
   readonly description: string;
   readonly kernels: KernelSet;
+  readonly shaderF16: boolean;
   private matmulKernels = new Map<string, string>();
 
   constructor(
@@ -41,6 +43,7 @@ export class GpuBackend implements Backend {
   ) {
     const a = ctx.adapter;
     this.kernels = kernels ?? (a.isFallbackAdapter || a.architecture === 'swiftshader' ? 'simple' : 'tiled');
+    this.shaderF16 = a.shaderF16;
     this.description = `WebGPU (${[a.vendor, a.architecture, a.description].filter(Boolean).join(' ') || 'adapter'}${a.isFallbackAdapter ? ', fallback' : ''}; ${this.kernels} kernels)`;
   }
 
@@ -56,12 +59,26 @@ export class GpuBackend implements Backend {
     return t;
   }
 
+  halves(data: ArrayLike<number>, label: string): Tensor {
+    const h = new Uint16Array(data.length + (data.length % 2));
+    for (let i = 0; i < data.length; i++) h[i] = f32ToF16(data[i]);
+    const t = new GpuTensor(this.ctx.createBuffer(h.byteLength, label), data.length, 'f16', label);
+    this.ctx.upload(t.buffer, h);
+    return t;
+  }
+
   write(t: Tensor, data: ArrayLike<number>, offset = 0): void {
+    if (t.dtype === 'f16') throw new Error(`${t.label} is float16 (frozen): it cannot be written.`);
     const arr = (t as GpuTensor).dtype === 'i32' ? Int32Array.from(data) : data instanceof Float32Array ? data : Float32Array.from(data);
     this.ctx.upload(buf(t), arr, offset * 4);
   }
 
   async read(t: Tensor, offset = 0, count?: number): Promise<Float32Array> {
+    if (t.dtype === 'f16') {
+      const n = count ?? t.size - offset;
+      const halves = new Uint16Array(await this.ctx.read(buf(t)), offset * 2, n);
+      return Float32Array.from(halves, f16ToF32);
+    }
     const data = await this.ctx.read(buf(t), offset * 4, (count ?? t.size - offset) * 4);
     return (t as GpuTensor).dtype === 'i32' ? Float32Array.from(new Int32Array(data)) : new Float32Array(data);
   }
@@ -79,10 +96,12 @@ export class GpuBackend implements Backend {
   }
 
   matmul(c: Tensor, a: Tensor, b: Tensor, s: MatmulSpec): void {
-    const key = `${s.transA ? 1 : 0}${s.transB ? 1 : 0}`;
+    if (a.dtype !== 'f32' || c.dtype !== 'f32') throw new Error(`matmul: only B may be float16 (${a.label}, ${c.label}).`);
+    const half = b.dtype === 'f16';
+    const key = `${s.transA ? 1 : 0}${s.transB ? 1 : 0}${half ? 'h' : ''}`;
     let code = this.matmulKernels.get(key);
     const make = this.kernels === 'tiled' ? matmulWgsl : matmulSimpleWgsl;
-    if (!code) this.matmulKernels.set(key, (code = make(!!s.transA, !!s.transB)));
+    if (!code) this.matmulKernels.set(key, (code = make(!!s.transA, !!s.transB, half)));
     const u = [s.M, s.N, s.K, s.offA ?? 0, s.offB ?? 0, s.offC ?? 0];
     const tile = this.kernels === 'tiled' ? MM_TILE : 32; // simple: 8×8 invocations × 4×4 each
     this.ctx.dispatch(code, [buf(a), buf(b), buf(c)], { u, f: [s.alpha ?? 1, s.beta ?? 0] }, [Math.ceil(s.N / tile), Math.ceil(s.M / tile)]);
@@ -105,7 +124,8 @@ export class GpuBackend implements Backend {
   }
 
   embedding(out: Tensor, ids: Tensor, table: Tensor, T: number, C: number): void {
-    this.ctx.dispatch(EMBEDDING_WGSL, [buf(out), buf(ids), buf(table)], { u: [T * C, C] }, grid(T * C, WG1D));
+    const code = table.dtype === 'f16' ? EMBEDDING_F16_WGSL : EMBEDDING_WGSL;
+    this.ctx.dispatch(code, [buf(out), buf(ids), buf(table)], { u: [T * C, C] }, grid(T * C, WG1D));
   }
 
   embeddingBackward(dtable: Tensor, ids: Tensor, dout: Tensor, T: number, C: number): void {

@@ -43,8 +43,8 @@ beforeAll(async () => {
   expect(out.logits.dims).toEqual([1, T, cfg.vocab]);
 });
 
-async function engineLogits(be: Backend): Promise<Float32Array | Float64Array> {
-  const model = new LlamaModel(be, cfg, loadWeights(be, cfg, (n) => tensors.get(n)), null, 64);
+async function engineLogits(be: Backend, dtype: 'f32' | 'f16' = 'f32'): Promise<Float32Array | Float64Array> {
+  const model = new LlamaModel(be, cfg, loadWeights(be, cfg, (n) => tensors.get(n), dtype), null, 64);
   const ws = new Workspace(be, cfg, null, { T, train: false, allLogits: true });
   be.write(ws.layers[0].resid, embeds);
   model.forward(ws, T);
@@ -64,6 +64,15 @@ describe('decoder forward vs ONNX Runtime (tiny SmolVLM)', () => {
   it('WebGPU: logits within 1e-4 of decoder_model_merged', async () => {
     const diff = maxAbsDiff(await engineLogits(new GpuBackend(await testGpu())), ortLogits);
     expect(diff).toBeLessThan(1e-4);
+  });
+
+  it('float16 weight storage: WebGPU equals the CPU twins, and stays close to float32', async () => {
+    const gpu = await engineLogits(new GpuBackend(await testGpu()), 'f16');
+    const cpu = await engineLogits(new CpuBackend(Float32Array), 'f16');
+    expect(maxAbsDiff(gpu, cpu)).toBeLessThan(1e-4);
+    const d = maxAbsDiff(gpu, ortLogits);
+    expect(d).toBeGreaterThan(0);
+    expect(d).toBeLessThan(3e-2); // weights rounded to 11 significant bits, logits up to ~7
   });
 
   it('incremental decoding with the key/value cache gives the full forward’s last logits', async () => {

@@ -14,7 +14,7 @@ import { GpuBackend } from './gpu-backend.ts';
 import { LlamaModel } from './llama.ts';
 import { loadHubLanguageModel, loadLocalLanguageModel, readAdapter, type LoadedLanguageModel } from './node-io.ts';
 import { importPeft, type ImportedAdapter } from './peft.ts';
-import { loadWeights } from './weights.ts';
+import { loadWeights, weightsDtype, type WeightsChoice } from './weights.ts';
 
 export type DeviceChoice = 'auto' | 'gpu' | 'cpu';
 
@@ -44,8 +44,9 @@ export async function loadLanguageModel(modelId: string, source: 'local' | 'hub'
   });
 }
 
-export function buildModel(be: Backend, lm: LoadedLanguageModel, maxPositions = 8192): LlamaModel {
-  return new LlamaModel(be, lm.config, loadWeights(be, lm.config, (n) => lm.tensors.get(n)), null, Math.min(lm.config.maxPositions, maxPositions));
+export function buildModel(be: Backend, lm: LoadedLanguageModel, weights: WeightsChoice = 'auto', maxPositions = 8192): LlamaModel {
+  const w = loadWeights(be, lm.config, (n) => lm.tensors.get(n), weightsDtype(be, weights));
+  return new LlamaModel(be, lm.config, w, null, Math.min(lm.config.maxPositions, maxPositions));
 }
 
 /** Reads a PEFT folder and attaches it to the model. */

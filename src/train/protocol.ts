@@ -18,6 +18,8 @@ export interface TrainJob {
   train: TrainConfig;
   /** 'auto' falls back to the CPU (slow) with a status message when WebGPU is missing */
   device: 'auto' | 'gpu' | 'cpu';
+  /** frozen-weight storage; 'auto' (default): f16 where the device has shader-f16 */
+  weights?: 'auto' | 'f32' | 'f16';
 }
 
 export type TrainPhase = 'starting' | 'loading-weights' | 'preparing-data' | 'training' | 'paused' | 'saving';

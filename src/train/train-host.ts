@@ -13,7 +13,7 @@ import type { LoadedLanguageModel } from './weights.ts';
 import { exportPeft } from './peft.ts';
 import { assertNever, TrainError, type TrainEvent, type TrainJob, type TrainPhase, type TrainRequest } from './protocol.ts';
 import { train } from './trainer.ts';
-import { loadWeights } from './weights.ts';
+import { loadWeights, weightsDtype } from './weights.ts';
 
 export interface TrainHostDeps {
   /** WebGPU (or the CPU twins when `device` allows); throws GpuUnavailableError */
@@ -82,7 +82,8 @@ export class TrainHost {
       const builder = await this.deps.exampleBuilder(job);
       const examples = [];
       for (const r of job.records) examples.push(await builder.example(r, job.input));
-      const model = new LlamaModel(be, lm.config, loadWeights(be, lm.config, (n) => lm.tensors.get(n)), null, Math.min(lm.config.maxPositions, 8192));
+      const weights = loadWeights(be, lm.config, (n) => lm.tensors.get(n), weightsDtype(be, job.weights));
+      const model = new LlamaModel(be, lm.config, weights, null, Math.min(lm.config.maxPositions, 8192));
       model.adapter = Adapter.create(be, lm.config, job.lora);
       status('training', `Training on ${be.description}.`);
       const result = await train(model, examples, job.train, {

@@ -37,11 +37,15 @@ export function isLanguageModelTensor(c: LlamaConfig, name: string): boolean {
   return name.startsWith(`${c.prefix}.`) || name === 'lm_head.weight';
 }
 
-export function loadWeights(be: Backend, c: LlamaConfig, get: (name: string) => HostTensor | undefined): LlamaWeights {
+/**
+ * Uploads the frozen weights. `dtype: 'f16'` stores the matrices (projections, embeddings,
+ * LM head) as float16 — half the memory, f32 arithmetic — and keeps the norms in f32.
+ */
+export function loadWeights(be: Backend, c: LlamaConfig, get: (name: string) => HostTensor | undefined, dtype: 'f32' | 'f16' = 'f32'): LlamaWeights {
   const load = (name: string, shape: number[], t = get(name)) => {
     if (!t) throw new Error(`The weights have no tensor "${name}".`);
     if (t.shape.join(',') !== shape.join(',')) throw new Error(`${name} has shape [${t.shape}], expected [${shape}].`);
-    return be.tensor(t.data.length, name, t.data);
+    return dtype === 'f16' && shape.length === 2 ? be.halves(t.data, name) : be.tensor(t.data.length, name, t.data);
   };
   const embed = load(`${c.prefix}.embed_tokens.weight`, [c.vocab, c.hidden]);
   const layers = Array.from({ length: c.layers }, (_, i) => ({
@@ -58,8 +62,15 @@ export function loadWeights(be: Backend, c: LlamaConfig, get: (name: string) => 
   return { embed, layers, norm, lmHead };
 }
 
+export type WeightsChoice = 'auto' | 'f32' | 'f16';
+
+/** 'auto': f16 storage where the device has `shader-f16` (real GPUs), f32 elsewhere. */
+export function weightsDtype(be: Backend, choice: WeightsChoice = 'auto'): 'f32' | 'f16' {
+  return choice === 'auto' ? (be.shaderF16 ? 'f16' : 'f32') : choice;
+}
+
 /** Random weights (normal, std 0.02; norms 1) for benchmarks, seeded. */
-export function randomWeights(be: Backend, c: LlamaConfig, seed = 0): LlamaWeights {
+export function randomWeights(be: Backend, c: LlamaConfig, seed = 0, dtype: 'f32' | 'f16' = 'f32'): LlamaWeights {
   const rnd = seededRandom(seed);
   const normal = (n: number, std: number) => {
     const out = new Float32Array(n);
@@ -86,11 +97,16 @@ export function randomWeights(be: Backend, c: LlamaConfig, seed = 0): LlamaWeigh
   put(`${c.prefix}.norm.weight`, [c.hidden], new Float32Array(c.hidden).fill(1));
   if (!c.tied) put('lm_head.weight', [c.vocab, c.hidden]);
   // Upload one tensor at a time so the host copy can be collected as we go.
-  return loadWeights(be, c, (name) => {
-    const t = host.get(name);
-    host.delete(name);
-    return t;
-  });
+  return loadWeights(
+    be,
+    c,
+    (name) => {
+      const t = host.get(name);
+      host.delete(name);
+      return t;
+    },
+    dtype,
+  );
 }
 
 export function freeWeights(be: Backend, w: LlamaWeights): void {

@@ -29,6 +29,16 @@ export const EMBEDDING_WGSL = kernel1d(
   out[i] = table[u32(ids[t]) * p.C + c];`,
 );
 
+// The same with a float16 table (two halves per u32).
+export const EMBEDDING_F16_WGSL = kernel1d(
+  'n: u32, C: u32',
+  ['mut out: array<f32>', 'ids: array<i32>', 'table: array<u32>'],
+  `  let t = i / p.C;
+  let c = i % p.C;
+  let j = u32(ids[t]) * p.C + c;
+  out[i] = unpack2x16float(table[j >> 1u])[j & 1u];`,
+);
+
 // n = C invocations: channel c walks the tokens in order, so no two invocations touch the same
 // address and the sum order is the CPU's (deterministic, no atomics).
 export const EMBEDDING_BACKWARD_WGSL = kernel1d(

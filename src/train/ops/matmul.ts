@@ -53,6 +53,16 @@ export function matmulCpu(c: Arr, a: Arr, b: Arr, s: MatmulSpec): void {
   }
 }
 
+const PARAMS = 'M: u32, N: u32, K: u32, offA: u32, offB: u32, offC: u32, alpha: f32, beta: f32';
+
+/**
+ * Element i of B: f32, or f16 storage (frozen weights, two halves per u32, low half first)
+ * unpacked to f32 — unpack2x16float is core WGSL, so this needs no `shader-f16`.
+ */
+export function readB(i: string, half: boolean): string {
+  return half ? `unpack2x16float(B[(${i}) >> 1u])[(${i}) & 1u]` : `B[${i}]`;
+}
+
 /** Tile sizes of the WGSL kernel: a 64×64 block of C per workgroup, 4×4 per invocation. */
 export const MM_TILE = 64;
 
@@ -62,8 +72,8 @@ export const MM_TILE = 64;
  * broadcast-friendly rows. Loads are arranged so that consecutive invocations read
  * consecutive addresses for every transpose combination.
  */
-export function matmulWgsl(transA: boolean, transB: boolean): string {
-  return `${header('M: u32, N: u32, K: u32, offA: u32, offB: u32, offC: u32, alpha: f32, beta: f32', ['A: array<f32>', 'B: array<f32>', 'mut C: array<f32>'])}
+export function matmulWgsl(transA: boolean, transB: boolean, bHalf = false): string {
+  return `${header(PARAMS, ['A: array<f32>', bHalf ? 'B: array<u32>' : 'B: array<f32>', 'mut C: array<f32>'])}
 const BM = 64u;
 const BN = 64u;
 const BK = 16u;
@@ -76,7 +86,7 @@ fn loadA(m: u32, k: u32) -> f32 {
 }
 fn loadB(k: u32, n: u32) -> f32 {
   if (k >= p.K || n >= p.N) { return 0.0; }
-  return B[p.offB + ${transB ? 'n * p.K + k' : 'k * p.N + n'}];
+  return ${readB(`p.offB + ${transB ? 'n * p.K + k' : 'k * p.N + n'}`, bHalf)};
 }
 
 @compute @workgroup_size(16, 16)
@@ -131,8 +141,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
  * reading A and B straight from storage. On CPU-emulated adapters (SwiftShader), where barriers
  * are expensive, this is 2–4× faster than the tiled kernel; on real GPUs the tiled one wins.
  */
-export function matmulSimpleWgsl(transA: boolean, transB: boolean): string {
-  return `${header('M: u32, N: u32, K: u32, offA: u32, offB: u32, offC: u32, alpha: f32, beta: f32', ['A: array<f32>', 'B: array<f32>', 'mut C: array<f32>'])}
+export function matmulSimpleWgsl(transA: boolean, transB: boolean, bHalf = false): string {
+  return `${header(PARAMS, ['A: array<f32>', bHalf ? 'B: array<u32>' : 'B: array<f32>', 'mut C: array<f32>'])}
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let m0 = gid.y * 4u;
@@ -150,7 +160,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     var b: array<f32, 4>;
     for (var i = 0u; i < 4u; i++) {
       a[i] = A[p.offA + ${transA ? 'k * p.M + rows[i]' : 'rows[i] * p.K + k'}];
-      b[i] = B[p.offB + ${transB ? 'cols[i] * p.K + k' : 'k * p.N + cols[i]'}];
+      b[i] = ${readB(`p.offB + ${transB ? 'cols[i] * p.K + k' : 'k * p.N + cols[i]'}`, bHalf)};
     }
     for (var i = 0u; i < 4u; i++) {
       for (var j = 0u; j < 4u; j++) {

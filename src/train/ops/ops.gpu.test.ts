@@ -49,6 +49,22 @@ describe('WGSL kernels match their CPU twins', () => {
     });
   }
 
+  it('matmul and embedding lookup with float16 storage (frozen weights), odd offsets', async () => {
+    const [M, N, K] = [9, 37, 21];
+    await compare('f16', (be) => {
+      const x = t(be, rand(M * K, 40), 'x');
+      const w = be.halves(rand(N * K + 1, 41), 'w16');
+      const y = be.tensor(M * N, 'y');
+      be.matmul(y, x, w, { M, N, K, transB: true, offB: 1 });
+      const dy = t(be, rand(M * N, 42), 'dy');
+      const dx = be.tensor(M * K, 'dx');
+      be.matmul(dx, dy, w, { M, N: K, K: N, offB: 1 });
+      const out = be.tensor(3 * K, 'rows');
+      be.embedding(out, be.ints([4, 0, 7], 'ids'), w, 3, K);
+      return [y, dx, out];
+    });
+  });
+
   it('fill, copy, axpy and seeded dropout (identical masks)', async () => {
     await compare('elementwise', (be) => {
       const x = t(be, rand(1000, 5));

@@ -46,6 +46,7 @@ export function ComparePane({ form }: { form: CompareForm }) {
               {a && !a.streaming && !a.error && (
                 <p className="stats" data-testid="answer-stats">
                   <span>{a.stats ? formatMs(a.stats.totalMs) : '–'}</span>
+                  {a.stats && form !== 'text' && <span>{a.stats.imageCached ? 'image: cached' : `image encode ${formatMs(a.stats.imageEncodeMs)}`}</span>}
                   <span title="Mean of the answer tokens' probabilities">mean p {pct(a.meanProb)}</span>
                   <span title="Product of the answer tokens' probabilities: the whole answer's probability">answer p {pct(a.productProb)}</span>
                 </p>

@@ -74,7 +74,18 @@ export function CompareView() {
         <div className="stacked">
           <label className="stacked">
             Questions (one per line)
-            <textarea rows={4} value={questions} onChange={(e) => setQuestions(e.target.value)} />
+            <textarea
+              rows={4}
+              value={questions}
+              aria-describedby="compare-keys"
+              onChange={(e) => setQuestions(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                  e.preventDefault();
+                  void runCompare();
+                }
+              }}
+            />
           </label>
           <div className="row">
             <button type="button" className="primary" onClick={() => void runCompare()} disabled={busy}>
@@ -90,6 +101,9 @@ export function CompareView() {
               Export PNG
             </button>
           </div>
+          <p className="hint" id="compare-keys">
+            Ctrl+Enter (⌘+Enter) in the questions runs the comparison.
+          </p>
           <p className="hint">Probabilities: “mean p” is the mean of the answer tokens’ probabilities, “answer p” their product.</p>
         </div>
       </div>

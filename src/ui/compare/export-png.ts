@@ -5,6 +5,7 @@ import { COMPARE_FORMS, FORM_LABELS, type CompareState } from '../../store/compa
 
 const W = 1600;
 const COL = (W - 80) / 3;
+const COLOURS = { real: '#1f5fbf', tpi: '#d35400', text: '#15803d' } as const;
 const FONT = 'system-ui, "Noto Sans", sans-serif';
 
 function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
@@ -13,10 +14,20 @@ function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): strin
     let line = '';
     for (const word of para.split(/(\s+)/)) {
       const next = line + word;
-      if (ctx.measureText(next).width > width && line.trim()) {
-        lines.push(line.trim());
+      if (ctx.measureText(next).width <= width) line = next;
+      else if (ctx.measureText(word).width <= width) {
+        if (line.trim()) lines.push(line.trim());
         line = word.trimStart();
-      } else line = next;
+      } else {
+        // A word wider than the column is cut where it reaches the edge.
+        for (const ch of word) {
+          if (ctx.measureText(line + ch).width > width && line) {
+            lines.push(line.trim());
+            line = '';
+          }
+          line += ch;
+        }
+      }
     }
     lines.push(line.trim());
   }
@@ -51,12 +62,14 @@ export async function comparisonPng(s: CompareState, model: string): Promise<Blo
       const x = 40 + c * COL;
       if (!paint) return;
       ctx.font = `bold 26px ${FONT}`;
-      ctx.fillStyle = '#1f5fbf';
+      ctx.fillStyle = COLOURS[f];
       ctx.fillText(FORM_LABELS[f], x, y + 26);
       const img = imgs[c];
       if (img) {
         const k = Math.min((COL - 30) / img.width, (boxH - 50) / img.height);
         ctx.drawImage(img, x, y + 40, img.width * k, img.height * k);
+        ctx.strokeStyle = '#d9dde3';
+        ctx.strokeRect(x, y + 40, img.width * k, img.height * k);
       } else {
         ctx.font = `20px ${FONT}`;
         ctx.fillStyle = '#1b1f24';

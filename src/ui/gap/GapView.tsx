@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
-import { metricsCsv, projectionCsv } from '../../gap/export.ts';
+import { featuresJson, metricsCsv, projectionCsv } from '../../gap/export.ts';
 import { PROJECTION_METHODS, type ProjectionMethod } from '../../gap/projection.ts';
-import { describeMissing, measureGap, restoreGap, setProjection } from '../../store/gap-actions.ts';
-import { CLIP_MODELS, getGap, setGap, useGap } from '../../store/gap.ts';
+import { cancelWork, describeMissing, loadFeatures, measureGap, restoreGap, setProjection } from '../../store/gap-actions.ts';
+import { getGap, useGap } from '../../store/gap.ts';
 import type { Lens } from '../../gap/types.ts';
 import { showAlert } from '../../store/store.ts';
 import { downloadPng, downloadSvg, downloadText } from './export.ts';
@@ -17,14 +17,14 @@ function HoverCard() {
   const hover = useGap((s) => s.hover);
   const item = useGap((s) => s.items.find((i) => i.id === s.hover?.id));
   const url = useGap((s) => (s.hover ? s.urls[s.hover.id] : undefined));
-  if (!hover || !item) return <p className="hint gap-hover">Point at a dot to see its item.</p>;
+  if (!hover) return <p className="hint gap-hover">Point at a dot (or Tab into the plot and use the arrow keys) to see its item.</p>;
   return (
     <div className="gap-hover" data-testid="gap-hover">
       {url && <img src={url} alt="" />}
       <p>
-        <strong>{item.id}</strong> · {FORM_NAMES[hover.form as keyof typeof FORM_NAMES]}
+        <strong>{hover.id}</strong> · {FORM_NAMES[hover.form as keyof typeof FORM_NAMES]}
       </p>
-      <p className="compare-text">{item.text}</p>
+      {item && <p className="compare-text">{item.text}</p>}
     </div>
   );
 }
@@ -37,9 +37,9 @@ export function GapView() {
   const seed = useGap((s) => s.seed);
   const projecting = useGap((s) => s.projecting);
   const hasPoints = useGap((s) => s.points.length > 0);
+  const pointCount = useGap((s) => s.features.filter((f) => f.lens === s.lens).length);
   const count = useGap((s) => s.items.length);
   const lens = useGap((s) => s.lens);
-  const clipModel = useGap((s) => s.clipModel);
   const lenses = useGap((s) => Object.keys(s.metrics ?? {}).join(','));
   useEffect(() => void restoreGap(), []);
   const title = `${METHOD_LABELS[method]} of the ${lens === 'vlm' ? "VLM's" : 'contrastive'} features (seed ${seed})`;
@@ -57,17 +57,6 @@ export function GapView() {
           <button type="button" className="primary" onClick={() => void measureGap()} disabled={!!work || count === 0}>
             Measure the gap
           </button>
-          <label>
-            Contrastive lens
-            <select value={clipModel} onChange={(e) => setGap({ clipModel: e.target.value })} disabled={!!work}>
-              <option value="">None</option>
-              {CLIP_MODELS.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.label}
-                </option>
-              ))}
-            </select>
-          </label>
           {lenses.includes('clip') && (
             <label>
               Plot lens
@@ -92,12 +81,18 @@ export function GapView() {
             <input type="number" min={0} step={1} value={seed} onChange={(e) => setProjection({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
           </label>
         </div>
+        {method === 'tsne' && pointCount > 2000 && (
+          <p className="hint">t-SNE on {pointCount} points takes minutes (exact O(n²)); UMAP or PCA are much faster.</p>
+        )}
         {work && (
           <div className="batch-progress">
             <progress aria-label={work.label} max={work.total} value={work.done} />
             <span>
               {work.label}: {work.done} / {work.total}
             </span>
+            <button type="button" onClick={cancelWork}>
+              Cancel
+            </button>
           </div>
         )}
         {projecting !== null && (
@@ -121,6 +116,22 @@ export function GapView() {
           <button type="button" onClick={() => downloadText(metricsCsv(getGap().metrics ?? {}), 'metrics.csv')} disabled={!hasPoints}>
             Export metrics CSV
           </button>
+          <button type="button" onClick={() => downloadText(featuresJson(getGap().features), 'features.json', 'application/json')} disabled={!hasPoints}>
+            Export features.json
+          </button>
+          <label className="file-button">
+            <input
+              type="file"
+              aria-label="Load features.json"
+              accept=".json,application/json"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) void loadFeatures(f);
+                e.target.value = '';
+              }}
+            />
+            <span aria-hidden="true">Load features.json…</span>
+          </label>
         </div>
         <MetricsTable />
       </div>

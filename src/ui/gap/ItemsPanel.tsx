@@ -1,5 +1,6 @@
 import { useState, type DragEvent } from 'react';
-import { addFiles, clearItems, removeItem, setItemText } from '../../store/gap-actions.ts';
+import { addFiles, clearItems, pairSetText, removeItem, setItemText } from '../../store/gap-actions.ts';
+import { downloadText } from './export.ts';
 import { useGap } from '../../store/gap.ts';
 
 /** The items: drop or pick images / a pair set; each item's description is editable. */
@@ -53,9 +54,14 @@ export function ItemsPanel() {
       <p className="hint" data-testid="gap-count">
         {items.length} item{items.length === 1 ? '' : 's'}
         {items.length > 0 && (
-          <button type="button" className="quiet" onClick={clearItems}>
-            Remove all
-          </button>
+          <>
+            <button type="button" className="quiet" onClick={() => downloadText(pairSetText(), 'pairs.jsonl', 'application/jsonl')}>
+              Save pair set
+            </button>
+            <button type="button" className="quiet" onClick={clearItems}>
+              Remove all
+            </button>
+          </>
         )}
       </p>
       <ul className="gap-item-list">

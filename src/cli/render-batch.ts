@@ -1,0 +1,42 @@
+/**
+ * Renders batches of records for `tpi render` and writes each PNG (the pixels never leave the
+ * thread that drew them); used in each worker thread, or in the main thread with one worker.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { imagePath, type InputRecord } from '../tpi/dataset.ts';
+import { jobFor, settingsFor } from '../tpi/job.ts';
+import { renderTpi, toModelPixels } from '../tpi/render.ts';
+import { nodeBackend, pngFile } from './render-backend.ts';
+import type { ThreadInit, ThreadResult } from './render-protocol.ts';
+
+export type BatchRenderer = (records: InputRecord[]) => Promise<ThreadResult[]>;
+
+let sink = 0; // keeps the pixel-only path from being optimised away
+
+export function batchRenderer(init: ThreadInit): BatchRenderer {
+  const settings = settingsFor(init.choices);
+  const backend = nodeBackend(init.textRenderer);
+  const failed = (seq: number, e: unknown): ThreadResult => ({ seq, error: e instanceof Error ? e.message : String(e) });
+  return async (records) => {
+    // Files are written in the background (libuv's thread pool) while the next images are drawn.
+    const results: Promise<ThreadResult>[] = [];
+    for (const record of records) {
+      try {
+        const r = await renderTpi(jobFor(record.id, record.text, init.choices, settings), backend);
+        const done: ThreadResult = { seq: record.index, meta: r.meta };
+        if (init.mode === 'png') {
+          const write = writeFile(join(init.outDir, imagePath(record.id)), pngFile(r));
+          results.push(write.then(() => done, (e) => failed(record.index, e)));
+        } else {
+          sink += toModelPixels(r)[0];
+          results.push(Promise.resolve(done));
+        }
+      } catch (e) {
+        results.push(Promise.resolve(failed(record.index, e)));
+      }
+    }
+    if (sink === Number.MIN_VALUE) console.log(sink);
+    return Promise.all(results);
+  };
+}
