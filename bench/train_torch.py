@@ -85,7 +85,7 @@ def main():
         if dev.type == "cuda":
             torch.cuda.synchronize()
         times.append((time.perf_counter() - t0) * 1000)
-    out = {"device": str(dev), "torch": torch.__version__, "threads": torch.get_num_threads(), "ms_per_step": sorted(times)[len(times) // 2]}
+    out = {"device": str(dev), "torch": torch.__version__, "threads": torch.get_num_threads(), "ms_per_step": sorted(times)[(len(times) - 1) // 2]}
     if dev.type == "cuda":
         out["peak_bytes"] = torch.cuda.max_memory_allocated()
     print(json.dumps(out))

@@ -82,3 +82,21 @@ test('plots a features.json from `tpi gap --clip` in either lens', async ({ page
   await page.getByLabel('Load features.json').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"not": "a list"}') });
   await expect(page.getByRole('alert')).toContainText('cannot be used');
 });
+
+test('measures the contrastive lens beside the VLM, in the same engine worker', async ({ page }) => {
+  await openWithModel(page, 'wasm');
+  await page.getByRole('link', { name: 'Gap' }).click();
+  await page.getByLabel('Add images or a pair set').setInputFiles([
+    { name: 'pairs.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(pairs.slice(0, 3).map((p) => JSON.stringify(p)).join('\n')) },
+    { name: 'cat.png', mimeType: 'image/png', buffer: cat },
+    { name: 'rocket.jpg', mimeType: 'image/jpeg', buffer: rocket },
+  ]);
+  await page.getByLabel('Contrastive lens').selectOption('tiny-random-clip');
+  await page.getByRole('button', { name: 'Measure the gap' }).click();
+  await expect(page.getByTestId('gap-metrics')).toHaveCount(2, { timeout: 90_000 });
+  await page.getByLabel('Plot lens').selectOption('clip');
+  await expect(page.getByRole('img', { name: /contrastive features.*9 points/ })).toBeVisible();
+  // Still one engine worker: no second copy of ONNX Runtime was started for the lens.
+  expect(page.workers().filter((w) => /engine\.worker/.test(w.url()))).toHaveLength(1);
+  expect(page.workers().filter((w) => /clip/.test(w.url()))).toHaveLength(0);
+});

@@ -17,6 +17,7 @@ let sink = 0; // keeps the pixel-only path from being optimised away
 export function batchRenderer(init: ThreadInit): BatchRenderer {
   const settings = settingsFor(init.choices);
   const backend = nodeBackend(init.textRenderer);
+  let tensor: Float32Array | undefined;
   const failed = (seq: number, e: unknown): ThreadResult => ({ seq, error: e instanceof Error ? e.message : String(e) });
   return async (records) => {
     // Files are written in the background (libuv's thread pool) while the next images are drawn.
@@ -29,7 +30,9 @@ export function batchRenderer(init: ThreadInit): BatchRenderer {
           const write = writeFile(join(init.outDir, imagePath(record.id)), pngFile(r));
           results.push(write.then(() => done, (e) => failed(record.index, e)));
         } else {
-          sink += toModelPixels(r)[0];
+          // One reused buffer, as a batch tensor would be: the cost measured is the conversion.
+          if (tensor?.length !== 3 * r.meta.width * r.meta.height) tensor = new Float32Array(3 * r.meta.width * r.meta.height);
+          sink += toModelPixels(r, 0.5, 0.5, tensor)[0];
           results.push(Promise.resolve(done));
         }
       } catch (e) {

@@ -117,9 +117,9 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     }
     if (text && out >= 0) writeSync(out, text);
   };
-  const onMessage = (thread: () => Thread) => (m: FromThread) => {
+  const onMessage = (thread: () => Thread | undefined) => (m: FromThread) => {
     if (m.type === 'done') {
-      thread().inFlight--;
+      thread()!.inFlight--;
       finished.set(m.batch, m.results);
       writeReady();
     } else if (m.type === 'fatal') failure = new Error(m.message);
@@ -132,15 +132,24 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   const idle = () => new Promise<void>((resolve) => (wake = resolve));
 
   const init: ThreadInit = { outDir: o.outDir, choices: o.choices, mode, textRenderer: o.textRenderer ?? 'system' };
+  let waitForStarts: Promise<unknown> = Promise.resolve();
   try {
-    if (o.workers === 1) threads.push(inlineThread(init, onMessage(() => threads[0]), onError));
-    else {
-      // Started together: each takes a few hundred ms to load the TypeScript modules and fonts.
-      const started = await Promise.allSettled(Array.from({ length: o.workers }, (_, slot) => startThread(init, onMessage(() => threads[slot]), onError)));
-      for (const r of started) if (r.status === 'fulfilled') threads.push(r.value);
-      const failed = started.find((r) => r.status === 'rejected');
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-    }
+    // The main thread renders too (its modules are loaded already) and starts at once; the
+    // other K − 1 worker threads join as they come up (each takes a few hundred ms to load the
+    // TypeScript modules and fonts).
+    const main = inlineThread(init, onMessage(() => main), onError);
+    threads.push(main);
+    const starting = Array.from({ length: o.workers - 1 }, () => {
+      let thread: Thread | undefined;
+      return startThread(init, onMessage(() => thread), onError).then(
+        (t) => {
+          threads.push((thread = t));
+          wake?.();
+        },
+        (e: Error) => onError(e),
+      );
+    });
+    waitForStarts = Promise.all(starting);
     let batch: InputRecord[] = [];
     let sent = 0;
     const seen = new Map<string, number>();
@@ -190,6 +199,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     return { records, rendered, bad, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     if (out >= 0) closeSync(out);
+    await waitForStarts; // a thread still starting is closed too
     await Promise.all(threads.map((t) => t.close()));
   }
 }

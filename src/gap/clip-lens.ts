@@ -5,7 +5,7 @@
 import { AutoProcessor, AutoTokenizer, CLIPTextModelWithProjection, CLIPVisionModelWithProjection, RawImage } from '@huggingface/transformers';
 import type { FeatureLens } from './extract.ts';
 
-export const TINY_CLIP_ID = 'tiny-random-clip';
+export { TINY_CLIP_ID } from './contrastive-models.ts';
 
 type Tensorish = { data: ArrayLike<number>; dims: number[] };
 

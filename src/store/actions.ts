@@ -7,11 +7,11 @@ import { hubReachable } from '../vlm/hub.ts';
 import { EngineError } from '../vlm/protocol.ts';
 import { DEFAULT_LOCAL_MODEL_ID, findModel } from '../vlm/registry.ts';
 import type { DevicePreference } from '../vlm/dtype.ts';
-import { engineClient } from './engine.ts';
+import { engineClient, setDeviceLostHandler } from './engine.ts';
 import { clearAlert, getState, setState, showAlert, type AnswerTurn } from './store.ts';
 import { parseUrlParams } from './url.ts';
 
-const engine = () => engineClient(onDeviceLost);
+const engine = () => engineClient();
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -196,6 +196,8 @@ export function stop(): void {
 function updateTurn(index: number, f: (t: AnswerTurn) => AnswerTurn): void {
   setState((s) => ({ turns: s.turns.map((t, i) => (i === index ? f(t) : t)) }));
 }
+
+setDeviceLostHandler(onDeviceLost);
 
 function onDeviceLost(msg: string): void {
   const { loaded } = getState();

@@ -15,7 +15,7 @@ import { engineClient } from './engine.ts';
 import { nativeSize } from './model-size.ts';
 import { clearAlert, getState as getApp, showAlert } from './store.ts';
 
-const engine = () => engineClient((m) => showAlert(m));
+const engine = () => engineClient();
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function pickCompareImage(file: Blob, name = (file as File).name ?? 'image'): Promise<void> {

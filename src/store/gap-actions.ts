@@ -3,7 +3,8 @@
  * images dropped alongside it), describe them with the model, extract features in the three
  * forms, compute the metrics and project; everything is kept in IndexedDB across reloads.
  */
-import { extractItem, vlmLens } from '../gap/extract.ts';
+import { CONTRASTIVE_MODELS } from '../gap/contrastive-models.ts';
+import { extractItem, vlmLens, type FeatureLens } from '../gap/extract.ts';
 import { gapMetrics } from '../gap/metrics.ts';
 import { bytesToDataUrl, dataUrlBytes, pairsJsonl, parsePairs, type BadPair } from '../gap/pairs.ts';
 import { projectionClient, ProjectionCancelled } from '../gap/projection-client.ts';
@@ -19,7 +20,7 @@ import { getGap, setGap, type GapItem } from './gap.ts';
 import { loadItems, saveItems } from './gap-db.ts';
 import { clearAlert, getState as getApp, showAlert } from './store.ts';
 
-const engine = () => engineClient((m) => showAlert(m));
+const engine = () => engineClient();
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
 
@@ -150,6 +151,20 @@ const printPaper = async (id: string, text: string) => {
   return r.png;
 };
 
+/** A CLIP-style model as a lens; it runs in the engine worker beside the VLM. */
+function contrastiveLens(model: string): FeatureLens {
+  const source = CONTRASTIVE_MODELS.find((m) => m.id === model)?.source ?? 'local';
+  return {
+    lens: 'clip',
+    image: async (image, imageName) => (await engine().lensFeatures({ model, source, kind: 'image', image, imageName })).pooled,
+    text: async (text) => (await engine().lensFeatures({ model, source, kind: 'text', text })).pooled,
+  };
+}
+
+export function setClipModel(clipModel: string): void {
+  setGap({ clipModel });
+}
+
 /** Features of every item in every form, then the metrics and the projection. */
 export async function measureGap(): Promise<void> {
   if (!ready()) return;
@@ -158,9 +173,8 @@ export async function measureGap(): Promise<void> {
   clearAlert();
   setGap({ work: { label: 'Extracting features', done: 0, total: items.length }, features: [], metrics: null, points: [] });
   try {
-    // The contrastive lens is CLI-only for now: in the page it needs the engine worker to host
-    // it (one copy of ONNX Runtime in the bundle); see docs/gap.md.
-    const lenses = [vlmLens(engine())];
+    const { clipModel } = getGap();
+    const lenses = clipModel ? [vlmLens(engine()), contrastiveLens(clipModel)] : [vlmLens(engine())];
     const features = [];
     cancelled = false;
     for (const [k, it] of items.entries()) {

@@ -29,6 +29,8 @@ export interface GapState {
   metrics: MetricsJson | null;
   /** Lens shown in the plot. */
   lens: Lens;
+  /** The contrastive model measured beside the VLM ('' for none). */
+  clipModel: string;
   method: ProjectionMethod;
   seed: number;
   points: ProjectedPoint[];
@@ -46,6 +48,7 @@ export const useGap = create<GapState>()(() => ({
   work: null,
   metrics: null,
   lens: 'vlm',
+  clipModel: '',
   method: 'pca',
   seed: 1,
   points: [],

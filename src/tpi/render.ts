@@ -125,23 +125,27 @@ export async function renderTpi(job: RenderJob, backend: RenderBackend): Promise
 /**
  * Model-ready pixels: planar float32 [3, H, W], rescaled to 0–1 and normalised with the
  * processor's mean and std (0.5 and 0.5 for SmolVLM), straight from the canvas, no PNG between.
+ * `into`: a buffer to fill (one slot of a batch tensor, say) instead of a new one.
  */
-export function toModelPixels(image: Rendered, mean = 0.5, std = 0.5): Float32Array {
+export function toModelPixels(image: Rendered, mean = 0.5, std = 0.5, into?: Float32Array): Float32Array {
   const { width, height } = image.meta;
-  if (!image.grey) return rgbaToModelPixels(image.rgba, width, height, mean, std);
+  if (!image.grey) return rgbaToModelPixels(image.rgba, width, height, mean, std, into);
   const plane = width * height;
-  const out = new Float32Array(3 * plane);
+  const out = into ?? new Float32Array(3 * plane);
+  if (out.length !== 3 * plane) throw new RangeError(`expected a Float32Array of ${3 * plane}, got ${out.length}`);
   const a = 1 / (255 * std);
   const b = -mean / std;
-  for (let p = 0; p < plane; p++) out[p] = image.grey[p] * a + b;
+  const grey = image.grey;
+  for (let p = 0; p < plane; p++) out[p] = grey[p] * a + b;
   out.copyWithin(plane, 0, plane);
   out.copyWithin(2 * plane, 0, plane);
   return out;
 }
 
-export function rgbaToModelPixels(rgba: Uint8ClampedArray, width: number, height: number, mean = 0.5, std = 0.5): Float32Array {
+export function rgbaToModelPixels(rgba: Uint8ClampedArray, width: number, height: number, mean = 0.5, std = 0.5, into?: Float32Array): Float32Array {
   const plane = width * height;
-  const out = new Float32Array(3 * plane);
+  const out = into ?? new Float32Array(3 * plane);
+  if (out.length !== 3 * plane) throw new RangeError(`expected a Float32Array of ${3 * plane}, got ${out.length}`);
   const a = 1 / (255 * std);
   const b = -mean / std;
   for (let p = 0, i = 0; p < plane; p++, i += 4) {

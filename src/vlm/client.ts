@@ -10,6 +10,7 @@ import {
   type EngineErrorInfo,
   type FeaturesRequest,
   type FeaturesResult,
+  type LensFeaturesRequest,
   type LoadedModel,
   type LoadProgress,
   type LoadRequest,
@@ -130,6 +131,12 @@ export class EngineClient implements VlmEngineApi {
   features(req: FeaturesRequest): Promise<FeaturesResult> {
     if (!this.active) return Promise.reject(new EngineError('no-model', 'No model is loaded yet.'));
     return this.active.request({ type: 'features', req });
+  }
+
+  /** Pooled features under a contrastive model (CLIP-style), hosted by the engine worker. */
+  lensFeatures(req: LensFeaturesRequest): Promise<{ pooled: Float32Array }> {
+    if (!this.active) return Promise.reject(new EngineError('no-model', 'Load a model first: the contrastive lens runs beside it.'));
+    return this.active.request({ type: 'lens-features', req });
   }
 
   stop(): void {

@@ -5,6 +5,8 @@
  */
 import { env } from '@huggingface/transformers';
 import { configureBrowserEnv, modelCacheName, selectModelSource } from './browser-env.ts';
+import { loadClipLens } from '../gap/clip-lens.ts';
+import type { FeatureLens } from '../gap/extract.ts';
 import { VlmEngine } from './engine.ts';
 import { browserHost } from './host-browser.ts';
 import { assertNever, EngineError, type WorkerEvent, type WorkerRequest } from './protocol.ts';
@@ -15,6 +17,8 @@ declare const self: DedicatedWorkerGlobalScope;
 configureBrowserEnv(import.meta.env.BASE_URL);
 const engine = new VlmEngine(browserHost);
 let deviceLost = false;
+/** Contrastive lenses by model id, loaded on first use. */
+const lenses = new Map<string, Promise<FeatureLens>>();
 
 const post = (e: WorkerEvent) => self.postMessage(e);
 
@@ -59,6 +63,23 @@ async function handle(msg: WorkerRequest): Promise<void> {
         // Transfer the vectors instead of copying them.
         const transfer = [result.pooled.buffer, ...(result.tokens ? [result.tokens.buffer] : [])] as ArrayBuffer[];
         self.postMessage({ id, type: 'result', value: result } satisfies WorkerEvent, transfer);
+        return;
+      }
+      case 'lens-features': {
+        const { model, source } = msg.req;
+        let lens = lenses.get(model);
+        if (!lens) {
+          // The VLM's own source stays as it is for its next load (see the 'load' case).
+          selectModelSource(source);
+          lens = loadClipLens(model, { device: 'wasm', decodeImage: browserHost.decodeImage });
+          lenses.set(model, lens);
+          lens.catch(() => lenses.delete(model));
+        }
+        const l = await lens.catch((e) => {
+          throw new EngineError('model-file-missing', `The contrastive model "${model}" could not be loaded: ${e instanceof Error ? e.message : e}`);
+        });
+        const pooled = msg.req.kind === 'image' ? await l.image(msg.req.image, msg.req.imageName ?? 'image') : await l.text(msg.req.text);
+        self.postMessage({ id, type: 'result', value: { pooled } } satisfies WorkerEvent, [pooled.buffer as ArrayBuffer]);
         return;
       }
       case 'stop':

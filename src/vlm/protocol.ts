@@ -91,6 +91,12 @@ export interface FeaturesResult {
   dim: number;
 }
 
+/** The contrastive lens (a CLIP-style model) runs in the engine worker too: one ONNX Runtime. */
+export type LensFeaturesRequest = { model: string; source: 'local' | 'hub' } & (
+  | { kind: 'image'; image: Uint8Array; imageName?: string }
+  | { kind: 'text'; text: string }
+);
+
 export type EngineErrorCode =
   | 'unknown-model'
   | 'model-file-missing'
@@ -136,6 +142,7 @@ export type WorkerRequest =
   | { id: number; type: 'load'; req: LoadRequest }
   | { id: number; type: 'ask'; req: AskRequest }
   | { id: number; type: 'features'; req: FeaturesRequest }
+  | { id: number; type: 'lens-features'; req: LensFeaturesRequest }
   | { id: number; type: 'stop' }
   | { id: number; type: 'clear-cache' }
   | { id: number; type: 'lose-device' };
@@ -147,6 +154,7 @@ export interface ResultTypes {
   load: LoadedModel;
   ask: AskResult;
   features: FeaturesResult;
+  'lens-features': { pooled: Float32Array };
   stop: null;
   'clear-cache': { deleted: boolean };
   'lose-device': null;

@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { featuresJson, metricsCsv, projectionCsv } from '../../gap/export.ts';
 import { PROJECTION_METHODS, type ProjectionMethod } from '../../gap/projection.ts';
-import { cancelWork, describeMissing, loadFeatures, measureGap, restoreGap, setProjection } from '../../store/gap-actions.ts';
+import { CONTRASTIVE_MODELS } from '../../gap/contrastive-models.ts';
+import { cancelWork, describeMissing, loadFeatures, measureGap, restoreGap, setClipModel, setProjection } from '../../store/gap-actions.ts';
 import { getGap, useGap } from '../../store/gap.ts';
 import type { Lens } from '../../gap/types.ts';
 import { showAlert } from '../../store/store.ts';
@@ -40,6 +41,7 @@ export function GapView() {
   const pointCount = useGap((s) => s.features.filter((f) => f.lens === s.lens).length);
   const count = useGap((s) => s.items.length);
   const lens = useGap((s) => s.lens);
+  const clipModel = useGap((s) => s.clipModel);
   const lenses = useGap((s) => Object.keys(s.metrics ?? {}).join(','));
   useEffect(() => void restoreGap(), []);
   const title = `${METHOD_LABELS[method]} of the ${lens === 'vlm' ? "VLM's" : 'contrastive'} features (seed ${seed})`;
@@ -57,6 +59,17 @@ export function GapView() {
           <button type="button" className="primary" onClick={() => void measureGap()} disabled={!!work || count === 0}>
             Measure the gap
           </button>
+          <label>
+            Contrastive lens
+            <select value={clipModel} disabled={!!work} onChange={(e) => setClipModel(e.target.value)}>
+              <option value="">None</option>
+              {CONTRASTIVE_MODELS.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+          </label>
           {lenses.includes('clip') && (
             <label>
               Plot lens
