@@ -5,11 +5,14 @@
  * pixels (layout + drawing + float conversion, no PNG). Each measurement is repeated and the
  * median reported, because other processes on a shared machine add noise.
  *
- *   npm run bench:render [-- --workers K] [--reps N]
+ *   npm run bench:render [-- --workers K] [--reps N] [--repeat R]
+ *
+ * --repeat R renders the 1,000 texts R times over (new ids each time): start-up and the first
+ * rasterisation of each word weigh less, which shows the rate of a long run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fontPath } from '../src/cli/render-backend.ts';
@@ -17,14 +20,15 @@ import { renderCorpus } from '../src/cli/render-run.ts';
 import { FACES } from '../src/tpi/fonts.ts';
 import { benchmarkTexts } from './render-corpus.ts';
 
-const { values } = parseArgs({ options: { workers: { type: 'string' }, reps: { type: 'string' } } });
+const { values } = parseArgs({ options: { workers: { type: 'string' }, reps: { type: 'string' }, repeat: { type: 'string' } } });
 const workers = Number(values.workers ?? availableParallelism());
 const reps = Number(values.reps ?? 3);
+const repeat = Number(values.repeat ?? 1);
 const root = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'tpi-bench-'));
-const texts = benchmarkTexts();
+const texts = Array.from({ length: repeat }, () => benchmarkTexts()).flat();
 const corpus = join(dir, 'corpus.jsonl');
-writeFileSync(corpus, texts.map((text, i) => JSON.stringify({ id: `b${String(i).padStart(4, '0')}`, text }) + '\n').join(''));
+writeFileSync(corpus, texts.map((text, i) => JSON.stringify({ id: `b${String(i).padStart(5, '0')}`, text }) + '\n').join(''));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const clean = (p: string) => rmSync(p, { recursive: true, force: true });
@@ -66,7 +70,7 @@ async function pixels(k: number): Promise<Run> {
   return { wall: s.seconds, work: s.seconds, cpu: s.cpuSeconds };
 }
 
-console.log(`${texts.length} texts, 3–400 words, 336×336, ${workers} workers, ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}; median of ${reps}`);
+console.log(`${texts.length} texts (${repeat} × 1,000), 3–400 words, 336×336, ${workers} workers, ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}; median of ${reps}; load average ${loadavg()[0].toFixed(2)} at the start`);
 const fmt = (runs: Run[]) => {
   const m = (f: (r: Run) => number) => median(runs.map(f));
   return { rate: texts.length / m((r) => r.work), rateWall: texts.length / m((r) => r.wall), cpuMs: (1000 * m((r) => r.cpu)) / texts.length, work: m((r) => r.work), wall: m((r) => r.wall), cpu: m((r) => r.cpu) };
@@ -87,4 +91,5 @@ for (const k of [...new Set([workers, 1])]) {
   console.log(`  ratio                      ${(p.work / c.work).toFixed(1).padStart(5)}×          ${(p.wall / c.wall).toFixed(1).padStart(5)}×                        ${(p.cpu / c.cpu).toFixed(1)}× less CPU`);
   console.log(`  model-ready pixels, no PNG ${x.rate.toFixed(0).padStart(5)} images/s                                ${x.cpuMs.toFixed(2)} ms CPU/image`);
 }
+console.log(`\nload average ${loadavg()[0].toFixed(2)} at the end (other processes on the machine make both renderers slower)`);
 clean(dir);

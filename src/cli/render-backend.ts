@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import { createCanvas, GlobalFonts, Image, ImageData, setTextRenderer, type SKRSContext2D } from '@napi-rs/canvas';
-import { createPieceRasterizer, SCRATCH } from '../tpi/compose.ts';
+import { createPieceRasterizer } from '../tpi/compose.ts';
 import { createCanvasMeasurer, FACES } from '../tpi/fonts.ts';
 import { crc32, encodePng, type Crc } from '../tpi/png.ts';
 import type { PixelContext, Rendered, RenderBackend } from '../tpi/render.ts';
@@ -51,7 +51,7 @@ export function nodeBackend(renderer: TextRenderer = 'system'): RenderBackend {
   };
   return {
     measurer: createCanvasMeasurer(measuring),
-    pieces: createPieceRasterizer(createCanvas(SCRATCH.width, SCRATCH.height).getContext('2d')),
+    pieces: createPieceRasterizer((w, h) => createCanvas(w, h).getContext('2d')),
     context: (w, h) => context(w, h) as unknown as PixelContext,
     jpeg(rgba, width, height, quality) {
       const ctx = context(width, height);

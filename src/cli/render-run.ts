@@ -44,7 +44,7 @@ interface Thread {
   inFlight: number;
 }
 
-const PER_THREAD = 2;
+const PER_THREAD = 4;
 
 function startThread(init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Promise<Thread> {
   const worker = new Worker(new URL('./render-thread.mjs', import.meta.url), { workerData: init });

@@ -28,8 +28,11 @@ interface PieceBitmap {
   alpha: Uint8Array; // 0 = background, 255 = full ink
 }
 
-/** Size of the scratch canvas pieces are rasterised on: larger pieces go to fillText. */
+/** Largest scratch canvas pieces are rasterised on: larger pieces go to fillText. */
 export const SCRATCH = { width: 1024, height: 256 } as const;
+
+/** Power-of-two canvas sizes: reading back a small canvas is several times cheaper than a big one. */
+const bucket = (n: number, min: number) => Math.max(min, 2 ** Math.ceil(Math.log2(n)));
 
 const EMPTY: PieceBitmap = { left: 0, top: 0, width: 0, height: 0, alpha: new Uint8Array(0) };
 /** Emoji are drawn in colour: left to the canvas (the colour check below would catch them too). */
@@ -40,20 +43,25 @@ export interface PieceRasterizer {
   get(piece: string, fontSize: number, family: string, width: number): PieceBitmap | null;
 }
 
-export function createPieceRasterizer(ctx: RasterContext, maxEntries = 50_000): PieceRasterizer {
+/** `canvas(w, h)`: a new 2D context of that size (the rasteriser keeps one per size it needs). */
+export function createPieceRasterizer(canvas: (width: number, height: number) => RasterContext, maxEntries = 50_000): PieceRasterizer {
   const cache = new Map<string, PieceBitmap | null>();
-  let font = '';
+  const scratch = new Map<string, { ctx: RasterContext; font: string }>();
   const rasterize = (piece: string, fontSize: number, family: string, advance: number): PieceBitmap | null => {
     const pad = Math.ceil(fontSize / 2) + 2;
     const baseline = Math.ceil(fontSize * 1.25) + 2;
     const w = Math.ceil(advance) + 2 * pad;
     const h = baseline + Math.ceil(fontSize * 0.6) + 2;
     if (w > SCRATCH.width || h > SCRATCH.height) return null;
+    const key = `${bucket(w, 64)}x${bucket(h, 32)}`;
+    let sc = scratch.get(key);
+    if (!sc) scratch.set(key, (sc = { ctx: canvas(bucket(w, 64), bucket(h, 32)), font: '' }));
+    const { ctx } = sc;
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, w, h);
     ctx.fillStyle = '#000000';
     const f = cssFont(fontSize, family);
-    if (f !== font) ctx.font = font = f;
+    if (f !== sc.font) ctx.font = sc.font = f;
     ctx.fillText(piece, pad, baseline);
     const px = ctx.getImageData(0, 0, w, h).data;
     let x0 = w;

@@ -5,7 +5,7 @@
  * `self.fonts.ready` may never resolve), so no image is ever drawn with a fallback font.
  */
 import { zlibSync } from 'fflate';
-import { createPieceRasterizer, SCRATCH } from './compose.ts';
+import { createPieceRasterizer } from './compose.ts';
 import { createCanvasMeasurer, FACES, type FontId } from './fonts.ts';
 import { FONT_URLS } from './font-urls.ts';
 import { renderTpi, type PixelContext, type RenderBackend } from './render.ts';
@@ -41,7 +41,7 @@ function context(width: number, height: number): OffscreenCanvasRenderingContext
 
 const backend: RenderBackend = {
   measurer: createCanvasMeasurer(new OffscreenCanvas(8, 8).getContext('2d')!),
-  pieces: createPieceRasterizer(new OffscreenCanvas(SCRATCH.width, SCRATCH.height).getContext('2d', { willReadFrequently: true })!),
+  pieces: createPieceRasterizer((w, h) => new OffscreenCanvas(w, h).getContext('2d', { willReadFrequently: true })!),
   context: (w, h) => context(w, h) as unknown as PixelContext,
   async jpeg(rgba, width, height, quality) {
     const ctx = context(width, height);
