@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MAX_BYTES, MAX_PIXELS, checkImageBytes, sniffFormat } from './image-check.ts';
+import { crc32 } from '../tpi/png.ts';
 
 // ---- Real files, encoded with libvips (sharp 0.35) and pasted here; sizes verified by its decoder. ----
 
@@ -45,17 +46,6 @@ const concat = (...parts: ArrayLike<number>[]) => {
 };
 const u32be = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
 const textOf = (b: Uint8Array, from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC_TABLE[(c ^ x) & 255] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 function pngChunk(type: string, data: ArrayLike<number>): Uint8Array {
   const body = concat(ascii(type), data);

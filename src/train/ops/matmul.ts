@@ -121,18 +121,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + ty + i * 16u;
-    if (m >= p.M) { continue; }
-    for (var j = 0u; j < 4u; j++) {
-      let n = n0 + tx + j * 16u;
-      if (n >= p.N) { continue; }
-      let idx = p.offC + m * p.N + n;
-      var r = p.alpha * acc[i][j];
-      if (p.beta != 0.0) { r += p.beta * C[idx]; }
-      C[idx] = r;
-    }
-  }
+${storeBlock('m0 + ty + i * 16u', 'n0 + tx + j * 16u')}
 }`;
 }
 
@@ -168,17 +157,22 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       }
     }
   }
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + i;
+${storeBlock('m0 + i', 'n0 + j')}
+}`;
+}
+
+/** The kernels' epilogue: C = alpha·acc + beta·C over the invocation's 4×4 block, bounds-checked. */
+function storeBlock(row: string, col: string): string {
+  return `  for (var i = 0u; i < 4u; i++) {
+    let m = ${row};
     if (m >= p.M) { continue; }
     for (var j = 0u; j < 4u; j++) {
-      let n = n0 + j;
+      let n = ${col};
       if (n >= p.N) { continue; }
       let idx = p.offC + m * p.N + n;
       var r = p.alpha * acc[i][j];
       if (p.beta != 0.0) { r += p.beta * C[idx]; }
       C[idx] = r;
     }
-  }
-}`;
+  }`;
 }

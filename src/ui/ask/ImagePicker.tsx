@@ -1,6 +1,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { pickImage } from '../../store/actions.ts';
 import { useApp } from '../../store/store.ts';
+import { FileButton, IMAGE_TYPES } from '../common/FileButton.tsx';
 
 /** Drop, paste (anywhere on the page) or pick an image; shows the preview. */
 export function ImagePicker() {
@@ -42,19 +43,12 @@ export function ImagePicker() {
       ) : (
         <p className="hint">Drop an image here, paste one, or pick a file.</p>
       )}
-      <label className="file-button">
-        <input
-          type="file"
-          aria-label="Image"
-          accept="image/png,image/jpeg,image/gif,image/webp,image/bmp"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) void pickImage(file);
-            e.target.value = '';
-          }}
-        />
-        <span aria-hidden="true">{image ? 'Choose another image…' : 'Choose an image…'}</span>
-      </label>
+      <FileButton
+        label="Image"
+        text={image ? 'Choose another image…' : 'Choose an image…'}
+        accept={IMAGE_TYPES}
+        onFiles={([file]) => void pickImage(file)}
+      />
       {image && (
         <p className="image-meta">
           {image.name} · {image.width}×{image.height}

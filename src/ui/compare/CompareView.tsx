@@ -4,6 +4,7 @@ import { COMPARE_FORMS, getCompare, useCompare, type ComparePreset } from '../..
 import { getState as getApp, showAlert } from '../../store/store.ts';
 import { ComparePane } from './ComparePane.tsx';
 import { comparisonPng, download } from './export-png.ts';
+import { FileButton, IMAGE_TYPES } from '../common/FileButton.tsx';
 
 function exportJson(): void {
   const s = getCompare();
@@ -34,19 +35,12 @@ export function CompareView() {
     <div className="compare-view">
       <div className="compare-setup">
         <div className="stacked">
-          <label className="file-button">
-            <input
-              type="file"
-              aria-label="Choose the real image"
-              accept="image/png,image/jpeg,image/gif,image/webp,image/bmp"
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                if (f) void pickCompareImage(f);
-                e.target.value = '';
-              }}
-            />
-            <span aria-hidden="true">{image ? `Real image: ${image.name} (choose another…)` : 'Choose the real image…'}</span>
-          </label>
+          <FileButton
+            label="Choose the real image"
+            text={image ? `Real image: ${image.name} (choose another…)` : 'Choose the real image…'}
+            accept={IMAGE_TYPES}
+            onFiles={([f]) => void pickCompareImage(f)}
+          />
           <label className="stacked">
             Description (printed as the TPI and given as text)
             <textarea rows={4} value={description} onChange={(e) => setDescription(e.target.value)} readOnly={describing} />

@@ -10,6 +10,7 @@ import { downloadPng, downloadSvg, downloadText } from './export.ts';
 import { ItemsPanel } from './ItemsPanel.tsx';
 import { MetricsTable } from './MetricsTable.tsx';
 import { FORM_NAMES, Scatter } from './Scatter.tsx';
+import { FileButton } from '../common/FileButton.tsx';
 
 const METHOD_LABELS: Record<ProjectionMethod, string> = { pca: 'PCA', tsne: 't-SNE', umap: 'UMAP' };
 
@@ -132,19 +133,7 @@ export function GapView() {
           <button type="button" onClick={() => downloadText(featuresJson(getGap().features), 'features.json', 'application/json')} disabled={!hasPoints}>
             Export features.json
           </button>
-          <label className="file-button">
-            <input
-              type="file"
-              aria-label="Load features.json"
-              accept=".json,application/json"
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                if (f) void loadFeatures(f);
-                e.target.value = '';
-              }}
-            />
-            <span aria-hidden="true">Load features.json…</span>
-          </label>
+          <FileButton label="Load features.json" text="Load features.json…" accept=".json,application/json" onFiles={([f]) => void loadFeatures(f)} />
         </div>
         <MetricsTable />
       </div>

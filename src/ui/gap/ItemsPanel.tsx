@@ -2,6 +2,7 @@ import { useState, type DragEvent } from 'react';
 import { addFiles, clearItems, pairSetText, removeItem, setItemText } from '../../store/gap-actions.ts';
 import { downloadText } from './export.ts';
 import { useGap } from '../../store/gap.ts';
+import { FileButton, IMAGE_TYPES } from '../common/FileButton.tsx';
 
 /** The items: drop or pick images / a pair set; each item's description is editable. */
 export function ItemsPanel() {
@@ -26,19 +27,13 @@ export function ItemsPanel() {
         onDrop={onDrop}
       >
         <p className="hint">Drop images, or a pair-set JSONL ({'{id, image, text}'}) with its images.</p>
-        <label className="file-button">
-          <input
-            type="file"
-            multiple
-            aria-label="Add images or a pair set"
-            accept="image/png,image/jpeg,image/gif,image/webp,image/bmp,.jsonl,.json"
-            onChange={(e) => {
-              void addFiles([...(e.target.files ?? [])]);
-              e.target.value = '';
-            }}
-          />
-          <span aria-hidden="true">Add images or a pair set…</span>
-        </label>
+        <FileButton
+          label="Add images or a pair set"
+          text="Add images or a pair set…"
+          accept={`${IMAGE_TYPES},.jsonl,.json`}
+          multiple
+          onFiles={(files) => void addFiles(files)}
+        />
       </div>
       {bad.length > 0 && (
         <ul className="bad-records" aria-label="Skipped records">

@@ -1,5 +1,6 @@
 import { cancelBatch, clearDataset, exportZip, importDataset, renderAll } from '../../store/batch-actions.ts';
 import { usePrint } from '../../store/print.ts';
+import { FileButton } from '../common/FileButton.tsx';
 
 const SHOWN_BAD = 50;
 
@@ -15,20 +16,13 @@ export function BatchPanel() {
     <section className="batch" aria-label="Batch">
       <h2>Batch</h2>
       <div className="row">
-        <label className="file-button">
-          <input
-            type="file"
-            aria-label="Import dataset (JSONL or CSV)"
-            accept=".jsonl,.json,.csv,.txt,application/json,text/csv"
-            disabled={running}
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) void importDataset(file);
-              e.target.value = '';
-            }}
-          />
-          <span aria-hidden="true">Import JSONL or CSV…</span>
-        </label>
+        <FileButton
+          label="Import dataset (JSONL or CSV)"
+          text="Import JSONL or CSV…"
+          accept=".jsonl,.json,.csv,.txt,application/json,text/csv"
+          disabled={running}
+          onFiles={([file]) => void importDataset(file)}
+        />
         <span className="hint">
           Records with <code>text</code> and optionally <code>question</code>, <code>answer</code>, <code>id</code>.
         </span>
