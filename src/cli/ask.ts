@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { VlmEngine } from '../vlm/engine.ts';
 import { nodeHost } from '../vlm/host-node.ts';
 import { withDescription } from '../vlm/prompt.ts';
+import type { ImageInput } from '../vlm/protocol.ts';
 import { FP32_ONLY } from '../vlm/registry.ts';
 import { parseFlags, positiveInt, UsageError } from './args.ts';
 import type { Command } from './main.ts';
@@ -50,7 +51,7 @@ export const askCommand: Command = {
     if (values.text !== undefined && !values.text.trim()) throw new UsageError('--text must not be empty.');
     if (values.tpi !== undefined && !values.tpi.trim()) throw new UsageError('--tpi must not be empty.');
     const maxNewTokens = positiveInt('max-new-tokens', values['max-new-tokens'], 128, 2048);
-    let image: Uint8Array | null = null;
+    let image: ImageInput | null = null;
     if (values.image) {
       try {
         image = new Uint8Array(readFileSync(values.image));

@@ -21,7 +21,7 @@ import { nodeHost } from '../vlm/host-node.ts';
 import { FP32_ONLY } from '../vlm/registry.ts';
 import { parseFlags, UsageError } from './args.ts';
 import type { Command } from './main.ts';
-import { nodeBackend, nodeDeflate } from './render-backend.ts';
+import { nodeBackend } from './render-backend.ts';
 import { resolveModel } from './node-models.ts';
 
 const PROJECT_MODELS = resolve(import.meta.dirname, '..', '..', 'models');
@@ -93,7 +93,7 @@ export async function runGap(o: GapRunOptions): Promise<GapRunSummary> {
   const backend = nodeBackend('portable');
   const print = async (id: string, text: string) => {
     const r = await renderTpi(jobFor(id, text, { preset: 'paper', font: DEFAULT_FONT }), backend);
-    return r.png(nodeDeflate);
+    return { kind: 'pixels' as const, width: r.meta.width, height: r.meta.height, rgba: r.rgba };
   };
   const lenses = [vlmLens(engine), ...((await o.lenses?.()) ?? [])];
   const records: FeatureRecord[] = [];

@@ -28,8 +28,9 @@ export async function loadClipLens(modelId: string, opts: ClipLoadOptions = {}):
   const first = (t: Tensorish) => Float32Array.from(Array.prototype.slice.call(t.data, 0, t.dims[t.dims.length - 1]));
   return {
     lens: 'clip',
-    async image(bytes) {
-      const inputs = await processor(await decode(bytes));
+    async image(image) {
+      const raw = image instanceof Uint8Array ? await decode(image) : new RawImage(image.rgba, image.width, image.height, 4);
+      const inputs = await processor(raw.rgb());
       const out = (await vision(inputs)) as { image_embeds: Tensorish };
       return first(out.image_embeds);
     },

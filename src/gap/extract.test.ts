@@ -3,9 +3,9 @@ import { extractItem, type ExtractTiming, type FeatureLens } from './extract.ts'
 
 const fakeLens = (lens: 'vlm' | 'clip', seen: string[]): FeatureLens => ({
   lens,
-  image: async (bytes, name) => {
+  image: async (image, name) => {
     seen.push(`${lens} image ${name}`);
-    return Float32Array.from([bytes.length, 1]);
+    return Float32Array.from([image instanceof Uint8Array ? image.length : image.width * image.height, 1]);
   },
   text: async (t) => {
     seen.push(`${lens} text`);
@@ -23,7 +23,7 @@ describe('extractItem', () => {
       [fakeLens('vlm', seen), fakeLens('clip', seen)],
       async (id, text) => {
         printed.push(`${id}:${text}`);
-        return new Uint8Array(9);
+        return { kind: 'pixels', width: 3, height: 3, rgba: new Uint8ClampedArray(36) };
       },
       timings,
     );

@@ -2,13 +2,13 @@
 // its printed image (TPI) and the plain text — through one lens. The lens is an interface so
 // that the VLM and a contrastive (CLIP-style) model are used the same way. No DOM, no React.
 
-import type { FeaturesRequest, FeaturesResult } from '../vlm/protocol.ts';
+import type { FeaturesRequest, FeaturesResult, ImageInput } from '../vlm/protocol.ts';
 import type { FeatureRecord, Form, Lens } from './types.ts';
 
 /** A feature space: pooled vectors of an image and of a text. */
 export interface FeatureLens {
   lens: Lens;
-  image(bytes: Uint8Array, name: string): Promise<Float32Array>;
+  image(image: ImageInput, name: string): Promise<Float32Array>;
   text(text: string): Promise<Float32Array>;
 }
 
@@ -28,8 +28,8 @@ export interface GapItemInput {
   text: string;
 }
 
-/** The printed image (PNG bytes) of a text. */
-export type PrintText = (id: string, text: string) => Promise<Uint8Array>;
+/** The printed image of a text (its pixels: no PNG round trip). */
+export type PrintText = (id: string, text: string) => Promise<ImageInput>;
 
 export interface ExtractTiming {
   form: Form;

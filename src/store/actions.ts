@@ -4,7 +4,7 @@
  */
 import { checkImageBytes } from '../vlm/image-check.ts';
 import { hubReachable } from '../vlm/hub.ts';
-import { EngineError } from '../vlm/protocol.ts';
+import { EngineError, type PixelImage } from '../vlm/protocol.ts';
 import { DEFAULT_LOCAL_MODEL_ID, findModel } from '../vlm/registry.ts';
 import type { DevicePreference } from '../vlm/dtype.ts';
 import { engineClient, setDeviceLostHandler } from './engine.ts';
@@ -104,7 +104,7 @@ export async function clearModelCache(): Promise<void> {
   }
 }
 
-export async function pickImage(file: File | Blob, name = (file as File).name ?? 'pasted image'): Promise<void> {
+export async function pickImage(file: File | Blob, name = (file as File).name ?? 'pasted image', pixels?: PixelImage): Promise<void> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const check = checkImageBytes(bytes, name);
   if (!check.ok) {
@@ -123,7 +123,7 @@ export async function pickImage(file: File | Blob, name = (file as File).name ??
   if (prev) URL.revokeObjectURL(prev.url);
   const url = URL.createObjectURL(new Blob([bytes], { type: `image/${check.format}` }));
   clearAlert();
-  setState({ image: { bytes, name, url, width: check.width, height: check.height }, turns: [] });
+  setState({ image: { bytes, pixels, name, url, width: check.width, height: check.height }, turns: [] });
 }
 
 export function setQuestion(question: string): void {
@@ -164,7 +164,7 @@ export async function ask(): Promise<void> {
     if (add) updateTurn(index, (t) => ({ ...t, answer: t.answer + add }));
   };
   try {
-    const result = await engine().ask({ image: image.bytes, imageName: image.name, history, question: q }, (delta) => {
+    const result = await engine().ask({ image: image.pixels ?? image.bytes, imageName: image.name, history, question: q }, (delta) => {
       pending += delta;
       frame ||= requestAnimationFrame(flush);
     });

@@ -8,7 +8,7 @@ import { jobFor, type RenderChoices } from '../tpi/job.ts';
 import { renderPool } from '../tpi/render-client.ts';
 import { checkImageBytes } from '../vlm/image-check.ts';
 import { withDescription } from '../vlm/prompt.ts';
-import { EngineError, type AskRequest } from '../vlm/protocol.ts';
+import { EngineError, type AskRequest, type PixelImage } from '../vlm/protocol.ts';
 import { getCompare, setCompare, DESCRIBE_PROMPT, type CompareForm, type ComparePreset, type FormAnswer } from './compare.ts';
 import { finishedAnswer, questionList } from './compare-logic.ts';
 import { engineClient } from './engine.ts';
@@ -81,16 +81,18 @@ function choices(): RenderChoices {
 }
 
 /** The printed image of the description under the chosen preset (kept until either changes). */
-export async function printDescription(): Promise<Uint8Array> {
+export async function printDescription(): Promise<PixelImage> {
   const { description, preset, customSize, printed } = getCompare();
   const key = JSON.stringify([description, preset, customSize, getApp().selectedId]);
-  if (printed?.key === key) return printed.png;
-  const r = await renderPool().render(jobFor('compare', description, choices()), { png: true });
-  if (!r.png) throw new Error('The renderer returned no PNG.');
+  if (printed?.key === key) return printed.pixels;
+  // The PNG is for the pane and the export; the model gets the pixels.
+  const r = await renderPool().render(jobFor('compare', description, choices()), { png: true, pixels: true });
+  if (!r.png || !r.pixels) throw new Error('The renderer returned no image.');
   if (printed) URL.revokeObjectURL(printed.url);
   const url = URL.createObjectURL(new Blob([r.png as BlobPart], { type: 'image/png' }));
-  setCompare({ printed: { png: r.png, url, meta: r.meta, key } });
-  return r.png;
+  const pixels: PixelImage = { kind: 'pixels', width: r.meta.width, height: r.meta.height, rgba: r.pixels };
+  setCompare({ printed: { png: r.png, pixels, url, meta: r.meta, key } });
+  return pixels;
 }
 
 function setAnswer(row: number, form: CompareForm, a: FormAnswer): void {

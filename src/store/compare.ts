@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { TpiMeta } from '../tpi/render.ts';
-import type { AskStats, StopReason } from '../vlm/protocol.ts';
+import type { AskStats, PixelImage, StopReason } from '../vlm/protocol.ts';
 import type { PickedImage } from './store.ts';
 
 export type CompareForm = 'real' | 'tpi' | 'text';
@@ -33,6 +33,8 @@ export interface CompareRow {
 
 export interface PrintedImage {
   png: Uint8Array;
+  /** What the model gets: the same image, undecoded. */
+  pixels: PixelImage;
   url: string;
   meta: TpiMeta;
   /** The description and preset it was printed from. */

@@ -146,9 +146,9 @@ export async function describeMissing(): Promise<void> {
 }
 
 const printPaper = async (id: string, text: string) => {
-  const r = await renderPool().render(jobFor(id, text, { preset: 'paper', font: DEFAULT_FONT }), { png: true });
-  if (!r.png) throw new Error('The renderer returned no PNG.');
-  return r.png;
+  const r = await renderPool().render(jobFor(id, text, { preset: 'paper', font: DEFAULT_FONT }), { pixels: true });
+  if (!r.pixels) throw new Error('The renderer returned no pixels.');
+  return { kind: 'pixels' as const, width: r.meta.width, height: r.meta.height, rgba: r.pixels };
 };
 
 /** A CLIP-style model as a lens; it runs in the engine worker beside the VLM. */

@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { DevicePreference } from '../vlm/dtype.ts';
-import type { AskStats, LoadedModel, LoadProgress, StopReason } from '../vlm/protocol.ts';
+import type { AskStats, LoadedModel, LoadProgress, PixelImage, StopReason } from '../vlm/protocol.ts';
 import { DEFAULT_MODEL_ID } from '../vlm/registry.ts';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -20,7 +20,10 @@ export interface ModelSlice {
 }
 
 export interface PickedImage {
+  /** The file (a printed image: its PNG, for the preview and for saving). */
   bytes: Uint8Array;
+  /** A printed image's pixels, which the model gets instead of decoding the PNG. */
+  pixels?: PixelImage;
   name: string;
   url: string;
   width: number;

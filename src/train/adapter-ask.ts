@@ -6,13 +6,14 @@
 import { ExampleBuilder } from './data.ts';
 import { generate } from './generate.ts';
 import { attachAdapter, buildModel, loadLanguageModel, openBackend, type DeviceChoice } from './node-session.ts';
+import type { ImageInput } from '../vlm/protocol.ts';
 
 export interface AdapterQuestion {
   modelId: string;
   source: 'local' | 'hub';
   adapterDir: string;
   question: string;
-  image?: Uint8Array | null;
+  image?: ImageInput | null;
   text?: string;
   maxNewTokens: number;
   device: DeviceChoice;

@@ -8,14 +8,15 @@
  */
 import { AutoModelForVision2Seq, AutoProcessor, RawImage, type Tensor as HfTensor } from '@huggingface/transformers';
 import { buildMessages, expandImages, withDescription } from '../vlm/prompt.ts';
+import type { ImageInput } from '../vlm/protocol.ts';
 
 export interface TrainRecord {
   question: string;
   answer: string;
   /** a description: plain text in the prompt (--input text) */
   text?: string;
-  /** image bytes (--input image; the CLI reads the file) */
-  image?: Uint8Array;
+  /** an image file's bytes (--input image; the CLI reads the file) or a printed image's pixels */
+  image?: ImageInput;
   id?: string;
 }
 
@@ -79,9 +80,9 @@ export class ExampleBuilder {
   }
 
   /** Vision features of one image, from the model's frozen ONNX vision encoder. */
-  async encodeImage(bytes: Uint8Array): Promise<ImageFeatures> {
+  async encodeImage(image: ImageInput): Promise<ImageFeatures> {
     this.vision ??= await AutoModelForVision2Seq.from_pretrained(this.modelId, this.visionOptions as any);
-    const raw = await RawImage.fromBlob(new Blob([bytes as BlobPart]));
+    const raw = image instanceof Uint8Array ? await RawImage.fromBlob(new Blob([image as BlobPart])) : new RawImage(image.rgba, image.width, image.height, 4);
     const inputs = await this.processor.image_processor([raw.rgb()], { return_row_col_info: true });
     const out: HfTensor = await this.vision.encode_image({ pixel_values: inputs.pixel_values, pixel_attention_mask: inputs.pixel_attention_mask });
     const grids = (inputs.rows as number[][])[0].map((rows: number, i: number) => ({ rows, cols: (inputs.cols as number[][])[0][i] }));

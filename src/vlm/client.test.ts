@@ -273,7 +273,7 @@ describe('EngineClient.ask', () => {
     expect(result.text).toBe('w1: The cat sits.');
     const sent = workers[0].requests[1];
     expect(sent).toMatchObject({ type: 'ask', req: { question: 'What is this?', history: [] } });
-    expect(sent.type === 'ask' && Array.from(sent.req.image!)).toEqual([1, 2, 3]);
+    expect(sent.type === 'ask' && Array.from(sent.req.image as Uint8Array)).toEqual([1, 2, 3]);
   });
 
   it('keeps the tokens of concurrent requests apart by id', async () => {

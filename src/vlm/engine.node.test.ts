@@ -147,3 +147,27 @@ describe('VlmEngine features (for the gap lab)', () => {
     expect(a.stats.imageCached).toBe(true);
   });
 });
+
+describe('VlmEngine on decoded pixels (a printed image, no PNG round trip)', () => {
+  it('gives the same features and answer as the PNG of the same pixels, and caches them by content', async () => {
+    const { printTpiImage } = await import('../train/tpi-node.ts');
+    const printed = await printTpiImage('px', 'A red bicycle leans against a blue door.');
+    const engine = await loadedEngine();
+    const fromPixels = await engine.features({ kind: 'image', image: printed.pixels, perToken: true });
+    const fromPng = await engine.features({ kind: 'image', image: printed.png, perToken: true });
+    expect(fromPixels.count).toBe(fromPng.count);
+    expect(Array.from(fromPixels.tokens!)).toEqual(Array.from(fromPng.tokens!));
+    const a = await engine.ask({ image: printed.pixels, history: [], question: 'What is written?', maxNewTokens: 6 });
+    expect(a.stats.imageCached).toBe(true); // the features call above encoded these pixels
+    const b = await engine.ask({ image: printed.png, history: [], question: 'What is written?', maxNewTokens: 6 });
+    expect(b.text).toBe(a.text);
+  });
+
+  it('refuses pixels whose size does not match their bytes', async () => {
+    const engine = await loadedEngine();
+    const bad = { kind: 'pixels' as const, width: 4, height: 4, rgba: new Uint8ClampedArray(10) };
+    await expect(engine.ask({ image: bad, history: [], question: 'hi' })).rejects.toMatchObject({ code: 'bad-image', message: expect.stringContaining('64 RGBA bytes') });
+    const zero = { kind: 'pixels' as const, width: 0, height: 4, rgba: new Uint8ClampedArray(0) };
+    await expect(engine.features({ kind: 'image', image: zero })).rejects.toMatchObject({ code: 'bad-image' });
+  });
+});

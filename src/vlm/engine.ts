@@ -7,7 +7,7 @@
 import { AutoModelForVision2Seq, AutoProcessor, RawImage, Tensor } from '@huggingface/transformers';
 import { chooseRuntime, describeDtypes, type GpuCapabilities } from './dtype.ts';
 import { classifyLoadError, classifyRunError } from './errors.ts';
-import { checkImageBytes } from './image-check.ts';
+import { checkImageBytes, checkPixels } from './image-check.ts';
 import { buildMessages, commonPrefix, expandImages, extendIds, type TokenHistory } from './prompt.ts';
 import {
   EngineError,
@@ -15,6 +15,7 @@ import {
   type AskResult,
   type FeaturesRequest,
   type FeaturesResult,
+  type ImageInput,
   type LoadedModel,
   type LoadProgress,
   type LoadRequest,
@@ -286,12 +287,19 @@ export class VlmEngine implements VlmEngineApi {
 
   /** Image features by content: a follow-up about the same image does not re-encode it. */
   private async imageFeatures(
-    bytes: Uint8Array,
+    input: ImageInput,
     name: string,
   ): Promise<{ features: ImageFeatures; cached: boolean; prepMs: number; encodeMs: number }> {
-    const check = checkImageBytes(bytes, name);
-    if (!check.ok) throw new EngineError('bad-image', check.message);
-    const key = await this.host.sha256(bytes);
+    const pixels = input instanceof Uint8Array ? null : input;
+    if (pixels) {
+      const problem = checkPixels(pixels);
+      if (problem) throw new EngineError('bad-image', `"${name}": ${problem}`);
+    } else {
+      const check = checkImageBytes(input as Uint8Array, name);
+      if (!check.ok) throw new EngineError('bad-image', check.message);
+    }
+    // Pixels are keyed with their size, so that equal bytes of a different shape never collide.
+    const key = pixels ? `px:${pixels.width}x${pixels.height}:${await this.host.sha256(new Uint8Array(pixels.rgba.buffer, pixels.rgba.byteOffset, pixels.rgba.byteLength))}` : await this.host.sha256(input as Uint8Array);
     const hit = this.featureCache.get(key);
     if (hit) {
       this.featureCache.delete(key); // refresh its place in the LRU order
@@ -300,10 +308,14 @@ export class VlmEngine implements VlmEngineApi {
     }
     const tPrep = performance.now();
     let raw: RawImage;
-    try {
-      raw = await this.host.decodeImage(bytes);
-    } catch (e) {
-      throw new EngineError('bad-image', `"${name}" could not be decoded: ${e instanceof Error ? e.message : String(e)}`);
+    if (pixels) {
+      raw = new RawImage(pixels.rgba, pixels.width, pixels.height, 4);
+    } else {
+      try {
+        raw = await this.host.decodeImage(input as Uint8Array);
+      } catch (e) {
+        throw new EngineError('bad-image', `"${name}" could not be decoded: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
     const inputs = await this.processor.image_processor([raw.rgb()], { return_row_col_info: true });
     const t0 = performance.now();

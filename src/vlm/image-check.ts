@@ -160,3 +160,12 @@ function jpegReachesEoi(b: Uint8Array): boolean | null {
   }
   return false;
 }
+
+/** Checks decoded pixels handed over without a file (a printed image); null when they are fine. */
+export function checkPixels(p: { width: number; height: number; rgba: Uint8ClampedArray }, maxPixels = MAX_PIXELS): string | null {
+  const { width: w, height: h } = p;
+  if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) return `the image size ${w}×${h} is not valid.`;
+  if (w * h > maxPixels) return `the image has ${w}×${h} pixels, more than the ${maxPixels / 1e6} megapixels allowed.`;
+  if (!(p.rgba instanceof Uint8ClampedArray) || p.rgba.length !== w * h * 4) return `expected ${w * h * 4} RGBA bytes for ${w}×${h}, got ${p.rgba?.length ?? 'none'}.`;
+  return null;
+}

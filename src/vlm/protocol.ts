@@ -37,9 +37,24 @@ export interface LoadProgress {
   total: number;
 }
 
+/**
+ * Decoded pixels, handed straight to the model's preprocessing: a printed image comes from the
+ * renderer this way, with no PNG encode and decode in between.
+ */
+export interface PixelImage {
+  kind: 'pixels';
+  width: number;
+  height: number;
+  /** Row-major RGBA, width × height × 4 bytes. */
+  rgba: Uint8ClampedArray;
+}
+
+/** An image file's bytes (checked and decoded by the engine) or decoded pixels. */
+export type ImageInput = Uint8Array | PixelImage;
+
 export interface AskRequest {
-  /** The image file's bytes; null asks about no image (plain text prompt). */
-  image: Uint8Array | null;
+  /** The image; null asks about no image (plain text prompt). */
+  image: ImageInput | null;
   imageName?: string;
   /** Earlier questions and answers about the same image, oldest first. */
   history: Turn[];
@@ -79,7 +94,7 @@ export interface AskResult {
 }
 
 export type FeaturesRequest =
-  | { kind: 'image'; image: Uint8Array; imageName?: string; perToken?: boolean }
+  | { kind: 'image'; image: ImageInput; imageName?: string; perToken?: boolean }
   | { kind: 'text'; text: string; perToken?: boolean };
 
 export interface FeaturesResult {
@@ -93,7 +108,7 @@ export interface FeaturesResult {
 
 /** The contrastive lens (a CLIP-style model) runs in the engine worker too: one ONNX Runtime. */
 export type LensFeaturesRequest = { model: string; source: 'local' | 'hub' } & (
-  | { kind: 'image'; image: Uint8Array; imageName?: string }
+  | { kind: 'image'; image: ImageInput; imageName?: string }
   | { kind: 'text'; text: string }
 );
 
