@@ -43,7 +43,15 @@ test('the preview follows the text and the settings, and shows size and overflow
   const src1 = await page.getByTestId('tpi-preview').getAttribute('src');
   await page.getByLabel('Noise').fill('0.05');
   await expect(page.getByTestId('tpi-preview')).not.toHaveAttribute('src', src1!);
+  const src2 = await page.getByTestId('tpi-preview').getAttribute('src');
+  await page.getByLabel('Perspective (max)').fill('0.05');
+  await expect(page.getByTestId('tpi-preview')).not.toHaveAttribute('src', src2!);
   await expect(alertBox(page)).toBeEmpty();
+  // The augmentation settings are kept with the draft.
+  await page.waitForTimeout(500);
+  await page.reload();
+  await expect(page.getByLabel('Perspective (max)')).toHaveValue('0.05');
+  await expect(page.getByLabel('Noise')).toHaveValue('0.05');
 });
 
 test('imports a dataset, reports bad lines, renders all, exports a zip, survives a reload', async ({ page }) => {
@@ -107,6 +115,12 @@ test('"Ask about this image" hands the printed image to Ask, which answers about
   await page.getByRole('button', { name: 'Ask about this image' }).click();
   await expect(page).toHaveURL(/#\/ask$/);
   await expect(page.getByRole('img', { name: /printed-text\.png/ })).toBeVisible();
+  // The model gets the renderer's pixels (no PNG decode): the paper preset's 336×336 RGBA.
+  const px = await page.evaluate(() => {
+    const img = (window as any).__tpi.state().image;
+    return img.pixels && { w: img.pixels.width, h: img.pixels.height, n: img.pixels.rgba.length, dark: img.pixels.rgba.some((v: number) => v < 128) };
+  });
+  expect(px).toEqual({ w: 336, h: 336, n: 336 * 336 * 4, dark: true });
   expect(await askAndWait(page, 'What is on the sofa?')).not.toBe('');
   await expect(alertBox(page)).toBeEmpty();
 });

@@ -94,12 +94,13 @@ describe('tpi render', () => {
     const csv = join(dir, 'in.csv');
     writeFileSync(csv, 'id,text,question,answer\nc1,"A caption, with a comma.",,\nc2,,,\nc3,"東京の夜景。",Where?,Tokyo.\n');
     const out = join(dir, 'csv');
-    const r = await tpi('--in', csv, '--out', out, '--preset', 'custom', '--size', '200', '--font', 'jp', '--fg', '#203040', '--align', 'center', '--augment', 'noise=0.02,rotate=1', '--seed', '3');
+    const r = await tpi('--in', csv, '--out', out, '--preset', 'custom', '--size', '200', '--font', 'jp', '--fg', '#203040', '--align', 'center', '--augment', 'noise=0.02,rotate=1,perspective=0.04', '--seed', '3');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/in\.csv:3: "text" is empty/);
     const records = readJsonl(join(out, 'data.jsonl'));
     expect(records.map((x) => x.id)).toEqual(['c1', 'c3']);
     expect(records[0].tpi).toMatchObject({ preset: 'custom', width: 200, height: 200, font: 'jp', augment: { noise: 0.02 } });
+    for (const rec of records) expect(rec.tpi.augment.corners.every((v: number) => Number.isInteger(v) && Math.abs(v) <= 8)).toBe(true); // ≤ 0.04 × 200
     const native = await tpi('--in', csv, '--out', join(dir, 'native'), '--preset', 'native');
     expect(readJsonl(join(dir, 'native', 'data.jsonl'))[0].tpi).toMatchObject({ preset: 'native', width: 512, height: 512 });
     expect(native.status).toBe(1);
@@ -122,6 +123,9 @@ describe('tpi render', () => {
       [['--in', input, '--out', out, '--preset', 'custom', '--min-font', '30', '--max-font', '20'], /minFontSize 30 > maxFontSize 20/],
       [['--in', input, '--out', out, '--preset', 'custom', '--bg', 'transparent'], /background must be a colour/],
       [['--in', input, '--out', out, '--augment', 'blur=9'], /blur must be a number from 0 to 4/],
+      [['--in', input, '--out', out, '--augment', 'perspective=0.5'], /--augment perspective must be a number from 0 to 0.1, got "0.5"/],
+      [['--in', input, '--out', out, '--augment', 'perspective=x'], /--augment perspective must be a number/],
+      [['--in', input, '--out', out, '--augment', 'tilt=1'], /keys rotate, perspective, paper, blur, noise, jpeg/],
       [['--in', input, '--out', out, '--seed', 'x'], /--seed must be an integer/],
       [['--in', input, '--out', out, '--text-renderer', 'gdi'], /--text-renderer must be system or portable/],
       [['--in', input, '--out', input], /exists and is not a directory/],

@@ -26,7 +26,9 @@ const HELP = `Usage: tpi render --in FILE --out DIR [options]
                         files concatenated in order equal the unsharded one
   --min-font N, --max-font N, --fg #rrggbb, --bg #rrggbb, --align left|center|right|start|end
                         custom preset only
-  --augment LIST        e.g. rotate=2,paper=0.3,blur=0.8,noise=0.03,jpeg=75 (seeded, per record id)
+  --augment LIST        e.g. rotate=2,perspective=0.04,paper=0.3,blur=0.8,noise=0.03,jpeg=75 (seeded,
+                        per record id): rotate ≤ 15°, perspective ≤ 0.1 (corner move / canvas side),
+                        paper 0–1, blur ≤ 4 px, noise ≤ 0.5, jpeg quality 1–100 (0 = off)
   --seed N              augmentation seed (default 0)
   --text-renderer MODE  system (default: Chrome's text rasterisation on this OS, pixel-identical to the
                         page on Linux) or portable (the same pixels on every OS, lighter anti-aliasing)

@@ -8,10 +8,12 @@ import { renderPool } from '../tpi/render-client.ts';
 import { pickImage } from './actions.ts';
 import { getState as getApp } from './store.ts';
 import { loadDataset, loadDraft, saveDraft } from './print-db.ts';
-import { DEFAULT_SETTINGS, getPrint, setPrint, type PrintSettings } from './print.ts';
+import { DEFAULT_SETTINGS, getPrint, restoredSettings, setPrint, type PrintSettings } from './print.ts';
 import { nativeSize } from './model-size.ts';
+import type { PixelImage } from '../vlm/protocol.ts';
 
 let previewPng: Uint8Array | null = null;
+let previewPixels: PixelImage | null = null;
 let inFlight = false;
 let stale = false;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -79,10 +81,11 @@ async function runPreview(): Promise<void> {
       const { text, settings } = getPrint();
       try {
         const job = jobFor('preview', text, choicesOf(settings));
-        const r = await renderPool().render(job, { png: true });
+        const r = await renderPool().render(job, { png: true, pixels: true });
         const old = getPrint().preview;
         if (old) URL.revokeObjectURL(old.url);
         previewPng = r.png!;
+        previewPixels = { kind: 'pixels', width: r.meta.width, height: r.meta.height, rgba: r.pixels! };
         const url = URL.createObjectURL(new Blob([r.png! as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
         setPrint({ preview: { url, meta: r.meta, ms: r.ms, text }, previewError: null });
       } catch (e) {
@@ -94,11 +97,14 @@ async function runPreview(): Promise<void> {
   }
 }
 
-/** Sends the printed image (as the PNG the preview shows) to Ask and switches to it. */
+/**
+ * Sends the printed image to Ask and switches to it: the PNG the preview shows, for display
+ * and saving, and its pixels, which go to the model as they are.
+ */
 export async function askAboutPreview(): Promise<void> {
   const { preview, text } = getPrint();
-  if (!preview || !previewPng || inFlight || preview.text !== text) return;
-  await pickImage(new Blob([previewPng as Uint8Array<ArrayBuffer>], { type: 'image/png' }), 'printed-text.png');
+  if (!preview || !previewPng || !previewPixels || inFlight || preview.text !== text) return;
+  await pickImage(new Blob([previewPng as Uint8Array<ArrayBuffer>], { type: 'image/png' }), 'printed-text.png', previewPixels);
   if (getApp().image?.name === 'printed-text.png') location.hash = '#/ask';
 }
 
@@ -116,7 +122,7 @@ export async function restorePrint(): Promise<void> {
   setPrint({ restored: true });
   try {
     const [draft, dataset] = await Promise.all([loadDraft(), loadDataset()]);
-    if (draft) setPrint({ text: draft.text, settings: { ...DEFAULT_SETTINGS, ...draft.settings } });
+    if (draft) setPrint({ text: draft.text, settings: restoredSettings(draft.settings) });
     if (dataset) setPrint({ dataset });
   } catch (e) {
     setPrint({ datasetError: `Saved work could not be read: ${message(e)}` });

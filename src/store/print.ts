@@ -38,6 +38,11 @@ export const DEFAULT_SETTINGS: PrintSettings = {
   seed: 1,
 };
 
+/** Saved settings over the defaults; settings saved before a setting existed (augment.perspective, say) get its default. */
+export function restoredSettings(saved: Partial<PrintSettings> | undefined): PrintSettings {
+  return { ...DEFAULT_SETTINGS, ...saved, augment: { ...NO_AUGMENT, ...saved?.augment } };
+}
+
 export interface Preview {
   url: string; // object URL of the PNG
   meta: TpiMeta;

@@ -1,13 +1,19 @@
 // Document-style augmentation in the spirit of SynthDoG (Kim et al., Donut, 2022), seeded so
-// that the same seed gives the same image: a slight rotation (applied while drawing), paper
-// texture, Gaussian blur, pixel noise and JPEG compression (applied by the backend, last).
+// that the same seed gives the same image: a slight rotation (applied while drawing), perspective,
+// paper texture, Gaussian blur, pixel noise and JPEG compression (applied by the backend, last).
 // Pixel steps are plain JavaScript over RGBA, so they are identical in the page and in Node.
 
 import { gaussian, mulberry32 } from '../gap/rng.ts';
+import { rgbOf, warpPerspective } from './perspective.ts';
 
 export interface Augment {
   /** Largest rotation in degrees; each image gets a uniform angle in [−rotate, rotate]. */
   rotate: number;
+  /**
+   * Largest corner displacement as a fraction of the canvas side, 0–0.1: each page corner moves
+   * inwards by a uniform amount in [0, perspective × width] across and [0, perspective × height] down.
+   */
+  perspective: number;
   /** Paper texture strength, 0–1: how much darker the grain may make the background. */
   paper: number;
   /** Largest Gaussian blur sigma in px; each image gets a uniform sigma in [0, blur]. */
@@ -18,10 +24,11 @@ export interface Augment {
   jpeg: number;
 }
 
-export const NO_AUGMENT: Readonly<Augment> = Object.freeze({ rotate: 0, paper: 0, blur: 0, noise: 0, jpeg: 0 });
+export const NO_AUGMENT: Readonly<Augment> = Object.freeze({ rotate: 0, perspective: 0, paper: 0, blur: 0, noise: 0, jpeg: 0 });
 
 export const AUGMENT_LIMITS: Readonly<Record<keyof Augment, readonly [number, number]>> = {
   rotate: [0, 15],
+  perspective: [0, 0.1],
   paper: [0, 1],
   blur: [0, 4],
   noise: [0, 0.5],
@@ -38,7 +45,7 @@ export function validateAugment(a: Augment): void {
 }
 
 export function isIdentity(a: Augment | null | undefined): boolean {
-  return !a || (a.rotate === 0 && a.paper === 0 && a.blur === 0 && a.noise === 0 && a.jpeg === 0);
+  return !a || (a.rotate === 0 && !a.perspective && a.paper === 0 && a.blur === 0 && a.noise === 0 && a.jpeg === 0);
 }
 
 /** The random choices for one image, recorded in the dataset's metadata. */
@@ -49,14 +56,22 @@ export interface AugmentDraw {
   paper: number;
   noise: number;
   jpeg: number;
+  /** Perspective only: the corners' moves in px, [dx, dy] clockwise from the top left. */
+  corners?: number[];
 }
 
-/** Derives one image's choices from the user's seed and the record's id, so order does not matter. */
-export function drawAugment(a: Augment, seed: number, key: string): AugmentDraw {
+/** Derives one image's choices from the user's seed and the record's id (order does not matter) for a width × height canvas. */
+export function drawAugment(a: Augment, seed: number, key: string, width: number, height: number): AugmentDraw {
   const s = hashString(key, seed >>> 0);
   const rand = mulberry32(s);
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  return { seed: s, angle: round((rand() * 2 - 1) * a.rotate), blur: round(rand() * a.blur), paper: a.paper, noise: a.noise, jpeg: a.jpeg };
+  const d: AugmentDraw = { seed: s, angle: round((rand() * 2 - 1) * a.rotate), blur: round(rand() * a.blur), paper: a.paper, noise: a.noise, jpeg: a.jpeg };
+  if (a.perspective > 0) {
+    // Drawn after the others so that existing seeds keep their angle and blur. Inwards: the page stays whole.
+    const inward = [1, 1, -1, 1, -1, -1, 1, -1]; // top left, top right, bottom right, bottom left
+    d.corners = inward.map((sign, i) => sign * Math.round(rand() * a.perspective * (i % 2 ? height : width)) + 0); // + 0: no −0
+  }
+  return d;
 }
 
 /** FNV-1a over UTF-16 code units, mixed with a seed. */
@@ -66,8 +81,9 @@ export function hashString(s: string, seed = 0): number {
   return h;
 }
 
-/** Paper texture, blur and noise, in place. Rotation and JPEG are applied by the renderer. */
-export function applyPixelAugment(rgba: Uint8ClampedArray, width: number, height: number, d: AugmentDraw): void {
+/** Perspective, paper texture, blur and noise, in place. Rotation and JPEG are applied by the renderer. */
+export function applyPixelAugment(rgba: Uint8ClampedArray, width: number, height: number, d: AugmentDraw, background = '#ffffff'): void {
+  if (d.corners?.some((v) => v !== 0)) warpPerspective(rgba, width, height, d.corners, rgbOf(background));
   const rand = mulberry32(d.seed ^ 0x9e3779b9);
   if (d.paper > 0) paperTexture(rgba, width, height, d.paper, rand);
   if (d.blur > 0) gaussianBlur(rgba, width, height, d.blur);

@@ -4,6 +4,7 @@ import { createCanvas, Image } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { nodeBackend, nodeDeflate, registerBundledFonts } from '../cli/render-backend.ts';
 import { createCanvasMeasurer, cssFont, fontFamilyList } from './fonts.ts';
+import { NO_AUGMENT } from './augment.ts';
 import { jobFor } from './job.ts';
 import { encodePng, pngColourOf } from './png.ts';
 import { renderTpi, rgbaToModelPixels, toModelPixels } from './render.ts';
@@ -106,7 +107,7 @@ describe('drawing', () => {
   });
 
   it('seeded augmentation is reproducible, differs between seeds and ids, and keeps the size', async () => {
-    const augment = { rotate: 4, paper: 0.5, blur: 1, noise: 0.05, jpeg: 60 };
+    const augment = { rotate: 4, perspective: 0, paper: 0.5, blur: 1, noise: 0.05, jpeg: 60 };
     const run = (id: string, seed: number) => renderTpi(jobFor(id, 'Augmented text, slightly rotated.', { ...paper, augment, seed }), backend);
     const [a, b, c, d] = await Promise.all([run('x', 1), run('x', 1), run('x', 2), run('y', 1)]);
     expect(Buffer.compare(Buffer.from(a.rgba), Buffer.from(b.rgba))).toBe(0);
@@ -115,6 +116,27 @@ describe('drawing', () => {
     expect(Math.abs(a.meta.augment!.angle)).toBeLessThanOrEqual(4);
     expect(a.meta.augment!.seed).not.toBe(d.meta.augment!.seed);
     expect(a.rgba.length).toBe(336 * 336 * 4);
+  });
+
+  it('perspective moves the page corners, seeded, recorded in the metadata, and is off at 0', async () => {
+    const text = 'Augmented text, seen at a slant.';
+    const plain = await renderTpi(jobFor('p', text, paper), backend);
+    const off = await renderTpi(jobFor('p', text, { ...paper, augment: { ...NO_AUGMENT, perspective: 0 }, seed: 1 }), backend);
+    expect(Buffer.compare(Buffer.from(plain.rgba), Buffer.from(off.rgba))).toBe(0);
+    const run = (seed: number) => renderTpi(jobFor('p', text, { ...paper, augment: { ...NO_AUGMENT, perspective: 0.06 }, seed }), backend);
+    const [a, b, c] = await Promise.all([run(1), run(1), run(2)]);
+    expect(Buffer.compare(Buffer.from(a.rgba), Buffer.from(b.rgba))).toBe(0);
+    expect(Buffer.compare(Buffer.from(a.rgba), Buffer.from(c.rgba))).not.toBe(0);
+    expect(Buffer.compare(Buffer.from(a.rgba), Buffer.from(plain.rgba))).not.toBe(0);
+    const corners = a.meta.augment!.corners!;
+    expect(corners).toHaveLength(8);
+    expect(corners.every((v) => Number.isInteger(v) && Math.abs(v) <= 20)).toBe(true);
+    expect(corners.some((v) => v !== 0)).toBe(true);
+    expect(corners).not.toEqual(c.meta.augment!.corners);
+    expect(Math.abs(a.meta.augment!.angle) + a.meta.augment!.blur).toBe(0);
+    // The text is all still there (a little smaller), inside the margins, on white.
+    expect(inkCount(a.rgba) / inkCount(plain.rgba)).toBeGreaterThan(0.7);
+    expect(marginInk(a.rgba, 336, 336, 8)).toBe(0);
   });
 
   it('gives model-ready pixels: planar RGB normalised with mean and std 0.5', async () => {

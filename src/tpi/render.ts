@@ -99,12 +99,12 @@ export function metaOf(job: RenderJob, layout: Layout, augment?: AugmentDraw): T
 
 export async function renderTpi(job: RenderJob, backend: RenderBackend): Promise<Rendered> {
   const layout = layoutJob(job, backend.measurer);
+  const { width, height } = layout;
   let draw: AugmentDraw | undefined;
   if (job.augment && !isIdentity(job.augment)) {
     validateAugment(job.augment);
-    draw = drawAugment(job.augment, job.seed ?? 0, job.id);
+    draw = drawAugment(job.augment, job.seed ?? 0, job.id, width, height);
   }
-  const { width, height } = layout;
   const { margins } = job.settings;
   // Composited from cached pieces when it can be (and not rotated: rotated text is drawn rotated).
   let pixels = backend.pieces && !draw?.angle ? composeLayout(layout, margins, backend.measurer, backend.pieces) : null;
@@ -115,7 +115,7 @@ export async function renderTpi(job: RenderJob, backend: RenderBackend): Promise
   }
   if (draw) {
     let rgba = pixels.channels === 4 ? pixels.data : greyToRgba(pixels.data);
-    applyPixelAugment(rgba, width, height, draw);
+    applyPixelAugment(rgba, width, height, draw, layout.background);
     if (draw.jpeg > 0) rgba = await backend.jpeg(rgba, width, height, draw.jpeg);
     pixels = { channels: 4, data: rgba };
   }

@@ -91,6 +91,7 @@ export function PrintControls() {
       </Group>
       <Group title="Augmentation (seeded)">
         <NumberField label="Rotation (max °)" value={s.augment.rotate} min={0} max={AUGMENT_LIMITS.rotate[1]} step={0.5} onChange={(v) => aug('rotate', v)} />
+        <NumberField label="Perspective (max)" value={s.augment.perspective} min={0} max={AUGMENT_LIMITS.perspective[1]} step={0.01} onChange={(v) => aug('perspective', v)} />
         <NumberField label="Paper texture" value={s.augment.paper} min={0} max={1} step={0.05} onChange={(v) => aug('paper', v)} />
         <NumberField label="Blur (max σ px)" value={s.augment.blur} min={0} max={AUGMENT_LIMITS.blur[1]} step={0.1} onChange={(v) => aug('blur', v)} />
         <NumberField label="Noise" value={s.augment.noise} min={0} max={AUGMENT_LIMITS.noise[1]} step={0.01} onChange={(v) => aug('noise', v)} />
