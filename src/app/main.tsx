@@ -11,8 +11,9 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-// Read-only state and a device-loss switch for the end-to-end tests.
-(window as unknown as { __tpi: unknown }).__tpi = { state: getState, loseDevice: loseDeviceForTest };
+// Read-only state, a device-loss switch and in-page training (until the Train view) for the
+// end-to-end tests; the training code is loaded only when asked for.
+(window as unknown as { __tpi: unknown }).__tpi = { state: getState, loseDevice: loseDeviceForTest, train: () => import('../store/train-actions.ts') };
 
 void initApp(location.search);
 

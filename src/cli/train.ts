@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Adapter } from '../train/adapter.ts';
 import { MODULES, SHORT_NAMES, type ModuleName } from '../train/config.ts';
-import { ExampleBuilder, type Example, type TrainRecord } from '../train/data.ts';
+import { loadExampleBuilder, type Example, type TrainRecord } from '../train/data.ts';
 import { buildModel, loadLanguageModel, openBackend, type DeviceChoice } from '../train/node-session.ts';
 import { saveAdapter } from '../train/node-io.ts';
 import { exportPeft } from '../train/peft.ts';
@@ -119,7 +119,7 @@ export const trainCommand: Command = {
     const be = await openBackend(device, note);
     note(`backend: ${be.description}`);
     const lm = await loadLanguageModel(modelId, source, note);
-    const builder = await ExampleBuilder.load(modelId);
+    const builder = await loadExampleBuilder(modelId);
     const examples: Example[] = [];
     for (const r of records) examples.push(await builder.example(r, input === 'text' ? 'text' : 'image'));
     const model = buildModel(be, lm, weights);

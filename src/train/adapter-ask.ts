@@ -3,7 +3,7 @@
  * graphs of the VLM engine cannot take one): the same chat template, image processor and frozen
  * vision encoder as training, greedy decoding with the KV cache. Node (CLI).
  */
-import { ExampleBuilder } from './data.ts';
+import { loadExampleBuilder } from './data.ts';
 import { generate } from './generate.ts';
 import { attachAdapter, buildModel, loadLanguageModel, openBackend, type DeviceChoice } from './node-session.ts';
 import type { ImageInput } from '../vlm/protocol.ts';
@@ -25,7 +25,7 @@ export interface AdapterQuestion {
 export async function answerWithAdapter(q: AdapterQuestion): Promise<string> {
   const note = q.note ?? (() => {});
   const be = await openBackend(q.device, note);
-  const [lm, builder] = await Promise.all([loadLanguageModel(q.modelId, q.source, note), ExampleBuilder.load(q.modelId)]);
+  const [lm, builder] = await Promise.all([loadLanguageModel(q.modelId, q.source, note), loadExampleBuilder(q.modelId)]);
   const model = buildModel(be, lm);
   const imported = await attachAdapter(model, q.adapterDir);
   if (imported.ignored.length) note(`adapter: ${imported.ignored.length} tensors outside the language model were skipped`);

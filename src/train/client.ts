@@ -3,7 +3,18 @@
  * `start` resolves with the outcome (status, losses, the PEFT adapter) or rejects with a
  * TrainError; status and progress events arrive through the handlers in between.
  */
-import { TrainError, type TrainEvent, type TrainJob, type TrainOutcome, type TrainPhase, type TrainProgress, type TrainRequest } from './protocol.ts';
+import {
+  assertNever,
+  TrainError,
+  type GenerateRequest,
+  type GenerateResult,
+  type TrainEvent,
+  type TrainJob,
+  type TrainOutcome,
+  type TrainPhase,
+  type TrainProgress,
+  type TrainRequest,
+} from './protocol.ts';
 
 /** What TrainClient needs of a Worker (a real one, or a test double). */
 export interface WorkerLike {
@@ -19,6 +30,8 @@ export interface TrainHandlers {
 
 export class TrainClient {
   private pending: { resolve: (o: TrainOutcome) => void; reject: (e: Error) => void; handlers: TrainHandlers } | null = null;
+  private answers = new Map<number, { resolve: (r: GenerateResult) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
 
   constructor(private worker: WorkerLike) {
     worker.addEventListener('message', (e) => this.receive(e.data));
@@ -49,13 +62,32 @@ export class TrainClient {
     this.worker.postMessage({ type: 'cancel' });
   }
 
+  /** Answers with the last trained model (the adapter on or off); rejects while training. */
+  generate(req: GenerateRequest): Promise<GenerateResult> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.answers.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'generate', id, req });
+    });
+  }
+
   dispose(): void {
-    this.pending?.reject(new TrainError('internal', 'The training worker was closed.'));
+    const closed = new TrainError('internal', 'The training worker was closed.');
+    this.pending?.reject(closed);
     this.pending = null;
+    this.answers.forEach((a) => a.reject(closed));
+    this.answers.clear();
     this.worker.terminate?.();
   }
 
   private receive(e: TrainEvent): void {
+    if (e.type === 'generated' || e.type === 'generate-failed') {
+      const a = this.answers.get(e.id);
+      this.answers.delete(e.id);
+      if (e.type === 'generated') a?.resolve(e.result);
+      else a?.reject(new TrainError('bad-input', e.message));
+      return;
+    }
     const p = this.pending;
     if (!p) return;
     switch (e.type) {
@@ -73,6 +105,8 @@ export class TrainClient {
         this.pending = null;
         p.reject(new TrainError(e.kind, e.message));
         return;
+      default:
+        assertNever(e);
     }
   }
 }

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Adapter } from './adapter.ts';
 import { llamaConfigFrom, MODULES } from './config.ts';
 import { CpuBackend } from './cpu-backend.ts';
-import { ExampleBuilder, type Example } from './data.ts';
+import { loadExampleBuilder, type ExampleBuilder, type Example } from './data.ts';
 import { generate } from './generate.ts';
 import { LlamaModel } from './llama.ts';
 import { readSafetensors } from './safetensors.ts';
@@ -40,7 +40,7 @@ beforeAll(async () => {
   env.localModelPath = path.join(ROOT, 'models') + '/';
   env.allowLocalModels = true;
   env.allowRemoteModels = false;
-  builder = await ExampleBuilder.load('tiny-random-smolvlm');
+  builder = await loadExampleBuilder('tiny-random-smolvlm');
   examples = await Promise.all(records.map((r) => builder.example(r, 'image')));
   const cfg = llamaConfigFrom(JSON.parse(readFileSync(path.join(MODEL, 'config.json'), 'utf8')));
   const tensors = readSafetensors(new Uint8Array(readFileSync(path.join(MODEL, 'model.safetensors'))));

@@ -8,25 +8,38 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GpuUnavailableError } from '../gpu/device.ts';
 import { TrainClient, type WorkerLike } from './client.ts';
 import { CpuBackend } from './cpu-backend.ts';
-import { ExampleBuilder } from './data.ts';
+import { loadExampleBuilder, type Example, type ExampleBuilder } from './data.ts';
+import { generate } from './generate.ts';
+import { LlamaModel } from './llama.ts';
 import { loadLocalLanguageModel } from './node-io.ts';
 import { importPeft } from './peft.ts';
 import { TrainError, type TrainEvent, type TrainJob, type TrainRequest } from './protocol.ts';
 import { TrainHost, type TrainHostDeps } from './train-host.ts';
 import { TRAIN_DEFAULTS } from './trainer.ts';
+import { loadWeights } from './weights.ts';
 
 const MODELS = path.resolve(import.meta.dirname, '../../models');
 
-beforeAll(() => {
+let builder: ExampleBuilder;
+let examples: Example[];
+
+beforeAll(async () => {
   env.localModelPath = MODELS + '/';
   env.allowLocalModels = true;
   env.allowRemoteModels = false;
+  // What the page's engine worker does for the training worker: records → examples.
+  builder = await loadExampleBuilder('tiny-random-smolvlm');
+  examples = await Promise.all(
+    [
+      { text: 'A cat on a red sofa.', question: 'What is it?', answer: 'a cat' },
+      { text: 'A white rocket.', question: 'What is it?', answer: 'the red' },
+    ].map((r) => builder.example(r, 'text')),
+  );
 });
 
 const deps: TrainHostDeps = {
   openBackend: async () => new CpuBackend(Float32Array),
   loadModel: async (job) => loadLocalLanguageModel(path.join(MODELS, job.modelId)),
-  exampleBuilder: async (job) => ExampleBuilder.load(job.modelId),
 };
 
 /** A worker double: messages are structured-cloned both ways, delivered asynchronously. */
@@ -42,11 +55,7 @@ function channel(d: TrainHostDeps = deps): WorkerLike {
 const job = (steps: number): TrainJob => ({
   modelId: 'tiny-random-smolvlm',
   source: 'local',
-  input: 'text',
-  records: [
-    { text: 'A cat on a red sofa.', question: 'What is it?', answer: 'a cat' },
-    { text: 'A white rocket.', question: 'What is it?', answer: 'the red' },
-  ],
+  examples,
   lora: { rank: 4, alpha: 8, dropout: 0, targets: ['q_proj', 'v_proj'], seed: 1 },
   train: { ...TRAIN_DEFAULTS, steps, batch: 2, lr: 1e-2, warmup: 0, dropout: 0 },
   device: 'auto',
@@ -77,7 +86,7 @@ describe('training worker protocol', () => {
       },
     });
     expect(stepsWhilePaused).toBe(0);
-    expect(phases).toEqual(expect.arrayContaining(['loading-weights', 'preparing-data', 'training', 'paused', 'saving']));
+    expect(phases).toEqual(expect.arrayContaining(['loading-weights', 'training', 'paused', 'saving']));
     expect(outcome.status).toBe('cancelled');
     expect(outcome.stepsDone).toBeGreaterThanOrEqual(6);
     expect(outcome.stepsDone).toBeLessThan(50);
@@ -89,11 +98,33 @@ describe('training worker protocol', () => {
 
   it('rejects with typed errors: bad input, no GPU, busy', async () => {
     const client = new TrainClient(channel());
-    await expect(client.start({ ...job(1), records: [] })).rejects.toMatchObject({ kind: 'bad-input' });
+    await expect(client.start({ ...job(1), examples: [] })).rejects.toMatchObject({ kind: 'bad-input' });
     const noGpu = new TrainClient(channel({ ...deps, openBackend: async () => Promise.reject(new GpuUnavailableError('No adapter.')) }));
     await expect(noGpu.start(job(1))).rejects.toMatchObject({ kind: 'gpu-unavailable', message: 'No adapter.' });
     const first = client.start(job(2));
     await expect(client.start(job(1))).rejects.toBeInstanceOf(TrainError);
     expect((await first).status).toBe('done');
+  });
+
+  it('answers with the trained model, the adapter on or off, like a fresh model with the same weights', async () => {
+    const client = new TrainClient(channel());
+    const ask = (adapter: boolean) => client.generate({ promptIds: examples[0].promptIds, image: null, maxNewTokens: 5, eos: builder.eosIds, adapter });
+    await expect(ask(true)).rejects.toThrow(/Nothing has been trained yet/);
+    const outcome = await client.start(job(12));
+    expect(outcome.status).toBe('done');
+    const [on, off] = [await ask(true), await ask(false)];
+    expect(on.ids).toHaveLength(5);
+
+    // Independent reference: the base weights read again, with and without the exported adapter.
+    const lm = await deps.loadModel(job(1), () => {});
+    const be = new CpuBackend(Float32Array);
+    const model = new LlamaModel(be, lm.config, loadWeights(be, lm.config, (n) => lm.tensors.get(n)), null, 256);
+    const gen = async () => (await generate(model, examples[0].promptIds, null, { maxNewTokens: 5, eos: builder.eosIds })).ids;
+    expect(off.ids).toEqual(await gen());
+    const { Adapter } = await import('./adapter.ts');
+    const imported = importPeft(outcome.adapter.config, outcome.adapter.weights, lm.config);
+    model.adapter = Adapter.fromHost(be, lm.config, imported.lora, imported.host);
+    expect(on.ids).toEqual(await gen());
+    expect(on.ids).not.toEqual(off.ids);
   });
 });

@@ -10,7 +10,7 @@ import { Adapter } from './adapter.ts';
 import type { Backend } from './backend.ts';
 import type { LlamaConfig } from './config.ts';
 import { CpuBackend } from './cpu-backend.ts';
-import type { Example } from './data.ts';
+import type { Example } from './examples.ts';
 import { GpuBackend } from './gpu-backend.ts';
 import { LlamaModel } from './llama.ts';
 import { learningRate } from './schedule.ts';

@@ -9,7 +9,7 @@ import { DeviceLostError } from '../gpu/device.ts';
 import { seededRandom } from '../vlm/tensors.ts';
 import type { HostLora } from './adapter.ts';
 import { hash32, type Tensor } from './backend.ts';
-import type { Example } from './data.ts';
+import type { Example } from './examples.ts';
 import type { LlamaModel } from './llama.ts';
 import { AdamW, clipScale, type AdamWConfig } from './optim.ts';
 import { learningRate } from './schedule.ts';

@@ -15,6 +15,8 @@ import {
   type LoadProgress,
   type LoadRequest,
   type ResultTypes,
+  type TrainingExamples,
+  type TrainingExamplesRequest,
   type VlmEngineApi,
   type WorkerEvent,
   type WorkerRequest,
@@ -137,6 +139,18 @@ export class EngineClient implements VlmEngineApi {
   lensFeatures(req: LensFeaturesRequest): Promise<{ pooled: Float32Array }> {
     if (!this.active) return Promise.reject(new EngineError('no-model', 'Load a model first: the contrastive lens runs beside it.'));
     return this.active.request({ type: 'lens-features', req });
+  }
+
+  /** Training records as examples for the training worker, made with the loaded model. */
+  trainingExamples(req: TrainingExamplesRequest): Promise<TrainingExamples> {
+    if (!this.active) return Promise.reject(new EngineError('no-model', 'Load a model first: training uses its tokenizer and vision encoder.'));
+    return this.active.request({ type: 'training-examples', req });
+  }
+
+  /** Token ids (e.g. from the training worker's generation) as the answer's text. */
+  decodeAnswer(ids: number[]): Promise<string> {
+    if (!this.active) return Promise.reject(new EngineError('no-model', 'No model is loaded yet.'));
+    return this.active.request({ type: 'decode-answer', ids });
   }
 
   stop(): void {

@@ -23,6 +23,7 @@ import {
   type VlmEngineApi,
 } from './protocol.ts';
 import { checkModelId } from './registry.ts';
+import type { ExampleSource } from '../train/examples.ts';
 import { decoderStep, disposeAll, type OrtTensorLike } from './decoder-step.ts';
 import { argmaxWithProb, countToken, meanRows, sampleWithProb, seededRandom, TextDelta, toFloat32, type FloatData } from './tensors.ts';
 
@@ -170,7 +171,9 @@ export class VlmEngine implements VlmEngineApi {
       if (req.kind === 'image') {
         const { features } = await this.imageFeatures(req.image, req.imageName ?? 'image');
         const rows = toFloat32(features.data, features.half);
-        return { pooled: meanRows(rows, features.hidden), tokens: req.perToken ? rows : undefined, count: rows.length / features.hidden, dim: features.hidden };
+        // A copy: the worker transfers what it returns, and the cache must keep its rows.
+        const tokens = req.perToken ? (rows === features.data ? rows.slice() : rows) : undefined;
+        return { pooled: meanRows(rows, features.hidden), tokens, count: rows.length / features.hidden, dim: features.hidden, grids: features.grids };
       }
       const text = req.text.trim();
       if (!text) throw new EngineError('bad-question', 'The text is empty.');
@@ -185,6 +188,24 @@ export class VlmEngine implements VlmEngineApi {
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * The loaded model's tokenizer, chat template and vision encoder, for building training
+   * examples (src/train/examples.ts) with exactly the prompts this engine asks with.
+   */
+  exampleSource(): ExampleSource {
+    if (!this.model || !this.loaded) throw new EngineError('no-model', 'No model is loaded yet.');
+    return {
+      encode: (s) => this.encode(s),
+      decode: (ids) => this.decode(ids),
+      chatTemplate: (messages, add) => this.processor.apply_chat_template(messages, { add_generation_prompt: add }),
+      imageSeqLen: this.imageSeqLen(),
+      encodeImage: async (image) => {
+        const f = await this.features({ kind: 'image', image, imageName: 'training image', perToken: true });
+        return { rows: f.tokens!, grids: f.grids! };
+      },
+    };
   }
 
   private async generate(req: AskRequest, question: string, onToken: (d: string) => void): Promise<AskResult> {

@@ -11,6 +11,7 @@ import { VlmEngine } from './engine.ts';
 import { browserHost } from './host-browser.ts';
 import { assertNever, EngineError, type WorkerEvent, type WorkerRequest } from './protocol.ts';
 import { checkModelId } from './registry.ts';
+import { ExampleBuilder } from '../train/examples.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -82,6 +83,24 @@ async function handle(msg: WorkerRequest): Promise<void> {
         self.postMessage({ id, type: 'result', value: { pooled } } satisfies WorkerEvent, [pooled.buffer as ArrayBuffer]);
         return;
       }
+      case 'training-examples': {
+        const builder = new ExampleBuilder(engine.exampleSource());
+        const examples = [];
+        for (const [i, r] of msg.req.records.entries()) {
+          try {
+            examples.push(await builder.example(r, msg.req.input));
+          } catch (e) {
+            const m = e instanceof Error ? e.message : String(e);
+            throw new EngineError(e instanceof EngineError ? e.code : 'internal', `Record ${r.id ?? i + 1}: ${m}`);
+          }
+        }
+        const transfer = examples.flatMap((e) => (e.image ? [e.image.rows.buffer as ArrayBuffer] : []));
+        self.postMessage({ id, type: 'result', value: { examples, eos: builder.eosIds } } satisfies WorkerEvent, transfer);
+        return;
+      }
+      case 'decode-answer':
+        post({ id, type: 'result', value: new ExampleBuilder(engine.exampleSource()).answerText(msg.ids) });
+        return;
       case 'stop':
         engine.stop();
         post({ id, type: 'result', value: null });

@@ -5,6 +5,7 @@
  */
 import type { Device, DevicePreference, DtypeMap, DtypePlan } from './dtype.ts';
 import type { Turn } from './prompt.ts';
+import type { Example, InputKind, TrainRecord } from '../train/examples.ts';
 
 export interface LoadRequest {
   modelId: string;
@@ -104,6 +105,8 @@ export interface FeaturesResult {
   tokens?: Float32Array;
   count: number;
   dim: number;
+  /** An image's tiles (rows × cols per image, as the chat template expands them). */
+  grids?: { rows: number; cols: number }[];
 }
 
 /** The contrastive lens (a CLIP-style model) runs in the engine worker too: one ONNX Runtime. */
@@ -111,6 +114,18 @@ export type LensFeaturesRequest = { model: string; source: 'local' | 'hub' } & (
   | { kind: 'image'; image: ImageInput; imageName?: string }
   | { kind: 'text'; text: string }
 );
+
+/** Training records made into examples with the loaded model (for the training worker). */
+export interface TrainingExamplesRequest {
+  records: TrainRecord[];
+  input: InputKind;
+}
+
+export interface TrainingExamples {
+  examples: Example[];
+  /** ids that end an answer (<end_of_utterance>) */
+  eos: number[];
+}
 
 export type EngineErrorCode =
   | 'unknown-model'
@@ -158,6 +173,8 @@ export type WorkerRequest =
   | { id: number; type: 'ask'; req: AskRequest }
   | { id: number; type: 'features'; req: FeaturesRequest }
   | { id: number; type: 'lens-features'; req: LensFeaturesRequest }
+  | { id: number; type: 'training-examples'; req: TrainingExamplesRequest }
+  | { id: number; type: 'decode-answer'; ids: number[] }
   | { id: number; type: 'stop' }
   | { id: number; type: 'clear-cache' }
   | { id: number; type: 'lose-device' };
@@ -170,6 +187,9 @@ export interface ResultTypes {
   ask: AskResult;
   features: FeaturesResult;
   'lens-features': { pooled: Float32Array };
+  'training-examples': TrainingExamples;
+  /** the answer's text as the engine shows it */
+  'decode-answer': string;
   stop: null;
   'clear-cache': { deleted: boolean };
   'lose-device': null;
