@@ -23,3 +23,25 @@ test('on auto, the status line says why WASM was chosen', async ({ page }) => {
   await expect(page.getByTestId('model-status')).toContainText('No WebGPU adapter');
   await expect(alertBox(page)).toBeEmpty();
 });
+
+test('training without WebGPU: "gpu" refuses clearly, "auto" says so and trains on the CPU', async ({ page }) => {
+  await page.goto(`/?model=${TINY}&device=wasm`);
+  await expect(page.getByTestId('model-status')).toContainText('Ready', { timeout: 90_000 });
+  const r = await page.evaluate(async () => {
+    const t = await (window as any).__tpi.train();
+    const records = [{ text: 'A cat on a red sofa.', question: 'What is it?', answer: 'a cat' }];
+    const job = (device: string) => ({ records, input: 'text', train: { steps: 2, batch: 1, warmup: 0 }, device });
+    const refused = await t.trainInPage(job('gpu')).then(
+      () => null,
+      (e: any) => ({ kind: e.kind, message: e.message }),
+    );
+    const notes: string[] = [];
+    const outcome = await t.trainInPage(job('auto'), { onStatus: (_p: string, m: string) => notes.push(m) });
+    return { refused, notes, status: outcome.status, backend: outcome.backend, steps: outcome.stepsDone };
+  });
+  expect(r.refused?.kind).toBe('gpu-unavailable');
+  expect(r.refused?.message).toMatch(/WebGPU/);
+  expect(r.notes.join('\n')).toMatch(/Training on the CPU instead/);
+  expect(r).toMatchObject({ status: 'done', steps: 2 });
+  expect(r.backend).toMatch(/CPU/i);
+});
