@@ -16,7 +16,9 @@ let sink = 0; // keeps the pixel-only path from being optimised away
 
 export function batchRenderer(init: ThreadInit): BatchRenderer {
   const settings = settingsFor(init.choices);
-  const backend = nodeBackend(init.textRenderer);
+  // Each image is encoded (or converted) before the next is drawn: one pixel buffer serves all.
+  let buffer = new Uint8ClampedArray(0);
+  const backend = { ...nodeBackend(init.textRenderer), pixels: (n: number) => (buffer.length === n ? buffer : (buffer = new Uint8ClampedArray(n))) };
   let tensor: Float32Array | undefined;
   const failed = (seq: number, e: unknown): ThreadResult => ({ seq, error: e instanceof Error ? e.message : String(e) });
   return async (records) => {

@@ -1,17 +1,19 @@
 /**
- * `tpi render` without the command line: streams the input's records to K worker threads in
- * batches, writes data.jsonl in input order as batches come back, and collects bad records.
+ * `tpi render` without the command line: streams the input's records to K threads (the main
+ * thread and K − 1 worker threads) in batches, writes data.jsonl in input order as batches come
+ * back, and collects bad records.
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { llavaRecord, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
+import { llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
 import { rejectedJsonl } from '../tpi/export.ts';
 import type { RenderChoices } from '../tpi/job.ts';
 import { readRecords, type Shard } from './render-input.ts';
 import type { TextRenderer } from './render-backend.ts';
 import { batchRenderer } from './render-batch.ts';
-import type { FromThread, RenderMode, ThreadInit, ToThread } from './render-protocol.ts';
+import { threadEntry } from './render-thread-bundle.ts';
+import type { FromThread, RenderMode, ThreadInit, ThreadResult, ToThread } from './render-protocol.ts';
 
 export interface RunOptions {
   input: string;
@@ -37,17 +39,19 @@ export interface RunSummary {
   cpuSeconds: number;
 }
 
-/** Where batches go: a worker thread, or the main thread itself when there is one worker. */
+/** Where batches go: a worker thread, or the main thread itself. */
 interface Thread {
   send(batch: number, records: InputRecord[]): void;
   close(): Promise<unknown>;
   inFlight: number;
+  /** Its band of text lengths (0: the shortest texts). */
+  band: number;
 }
 
 const PER_THREAD = 4;
 
-function startThread(init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Promise<Thread> {
-  const worker = new Worker(new URL('./render-thread.mjs', import.meta.url), { workerData: init });
+function startThread(entry: URL, band: number, init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Promise<Thread> {
+  const worker = new Worker(entry, { workerData: init });
   return new Promise((resolve, reject) => {
     worker.once('message', (m: FromThread) => {
       if (m.type === 'ready') {
@@ -57,6 +61,7 @@ function startThread(init: ThreadInit, onMessage: (m: FromThread) => void, onErr
           send: (batch, records) => worker.postMessage({ type: 'render', batch, records } satisfies ToThread),
           close: () => worker.terminate(),
           inFlight: 0,
+          band,
         });
       } else reject(new Error(m.type === 'fatal' ? m.message : `worker thread said ${m.type} before ready`));
     });
@@ -64,17 +69,38 @@ function startThread(init: ThreadInit, onMessage: (m: FromThread) => void, onErr
   });
 }
 
-/** One worker: no thread to start (a few hundred ms of module loading saved), same messages. */
+/**
+ * The main thread renders too (its modules are loaded already): one batch at a time, returning
+ * to the event loop in between so that the worker threads' messages are answered.
+ */
 function inlineThread(init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Thread {
   const render = batchRenderer(init);
   let queue = Promise.resolve();
   return {
     send: (batch, records) => {
-      queue = queue.then(async () => onMessage({ type: 'done', batch, results: await render(records) })).catch(onError);
+      queue = queue
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        .then(() => {
+          // Drawing is synchronous; the files are written while the next batch is drawn.
+          render(records).then((results) => onMessage({ type: 'done', batch, results }), onError);
+        });
     },
     close: () => queue,
     inFlight: 0,
+    band: 0,
   };
+}
+
+/** Consecutive input records; their lines are written once all of them are rendered. */
+interface Window {
+  records: InputRecord[];
+  results: ThreadResult[];
+  left: number; // batches not back yet
+}
+
+interface Batch {
+  window: Window;
+  slots: number[]; // positions in the window
 }
 
 export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
@@ -82,6 +108,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   const cpu0 = process.cpuUsage();
   const mode = o.mode ?? 'png';
   const batchSize = o.batchSize ?? 16;
+  const K = o.workers;
   if (mode === 'png') mkdirSync(join(o.outDir, 'images'), { recursive: true });
   const out = mode === 'png' ? openSync(join(o.outDir, 'data.jsonl'), 'w') : -1;
   const bad: BadRecord[] = [];
@@ -90,19 +117,74 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     o.onBad?.(b);
   };
 
-  // Batches go out numbered; their results are written strictly in that order.
-  const batches = new Map<number, InputRecord[]>();
-  const finished = new Map<number, Extract<FromThread, { type: 'done' }>['results']>();
-  let nextToWrite = 0;
+  // Records are dealt out by text length in K bands, band k to thread k: a thread then sees
+  // texts of similar length, hence a few font sizes, and rasterises each word at fewer sizes
+  // than if every thread saw every size.
+  const bands: Batch[][] = Array.from({ length: K }, () => []);
+  const windows: Window[] = []; // in input order, not written yet
+  const sent = new Map<number, { batch: Batch; thread: Thread }>();
+  let nextBatch = 0;
+  let queued = 0;
+  let ended = false; // all the input is read
+  const work = new Float64Array(MAX_TEXT_CHARS + 1); // by text length
   let rendered = 0;
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
   const threads: Thread[] = [];
 
+  const cut = (records: InputRecord[]) => {
+    if (!records.length) return;
+    const window: Window = { records, results: new Array(records.length), left: 0 };
+    windows.push(window);
+    // Bands of about equal work over all records so far (a record costs its PNG and file, plus
+    // its words): band k takes the lengths from the k-th to the (k + 1)-th K-quantile of work.
+    const cost = (r: InputRecord) => 1 + r.text.length / 1000;
+    for (const r of records) work[Math.min(r.text.length, work.length - 1)] += cost(r);
+    let total = 0;
+    for (let l = 0; l < work.length; l++) total += work[l];
+    const bounds: number[] = [];
+    for (let l = 0, sum = 0; l < work.length && bounds.length < K - 1; l++) {
+      sum += work[l];
+      while (bounds.length < K - 1 && sum >= ((bounds.length + 1) * total) / K) bounds.push(l);
+    }
+    const byBand: number[][] = Array.from({ length: K }, () => []);
+    records.forEach((r, i) => {
+      let band = 0;
+      while (band < bounds.length && r.text.length > bounds[band]) band++;
+      byBand[band].push(i);
+    });
+    byBand.forEach((slots, band) => {
+      for (let j = 0; j < slots.length; j += batchSize) {
+        window.left++;
+        bands[band].push({ window, slots: slots.slice(j, j + batchSize) });
+        queued++;
+      }
+    });
+  };
+  // A worker thread with nothing of its own takes another band's oldest batch; the main thread,
+  // which also reads and writes, only when that band is backed up or the input has ended.
+  const take = (band: number): Batch | undefined => {
+    if (bands[band].length) return bands[band].shift();
+    let from = -1;
+    for (let b = 0; b < K; b++) if (bands[b].length && (from < 0 || bands[b].length > bands[from].length)) from = b;
+    return from >= 0 && (band > 0 || ended || bands[from].length > 2 * PER_THREAD) ? bands[from].shift() : undefined;
+  };
+  const pump = () => {
+    for (const thread of threads) {
+      while (thread.inFlight < PER_THREAD) {
+        const batch = take(thread.band);
+        if (!batch) break;
+        queued--;
+        thread.inFlight++;
+        sent.set(nextBatch, { batch, thread });
+        thread.send(nextBatch++, batch.slots.map((s) => batch.window.records[s]));
+      }
+    }
+  };
   const writeReady = () => {
     let text = '';
-    for (let results = finished.get(nextToWrite); results; results = finished.get(nextToWrite)) {
-      const records = batches.get(nextToWrite)!;
+    while (windows.length && windows[0].left === 0) {
+      const { records, results } = windows.shift()!;
       results.forEach((r, k) => {
         const record = records[k];
         if ('error' in r) reportBad({ index: record.index, line: record.line, reason: `rendering failed: ${r.error}` });
@@ -111,17 +193,18 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
           text += JSON.stringify(llavaRecord(record, r.meta)) + '\n';
         }
       });
-      finished.delete(nextToWrite);
-      batches.delete(nextToWrite);
-      nextToWrite++;
     }
     if (text && out >= 0) writeSync(out, text);
   };
-  const onMessage = (thread: () => Thread | undefined) => (m: FromThread) => {
+  const onMessage = (m: FromThread) => {
     if (m.type === 'done') {
-      thread()!.inFlight--;
-      finished.set(m.batch, m.results);
+      const { batch, thread } = sent.get(m.batch)!;
+      sent.delete(m.batch);
+      thread.inFlight--;
+      m.results.forEach((r, k) => (batch.window.results[batch.slots[k]] = r));
+      batch.window.left--;
       writeReady();
+      pump();
     } else if (m.type === 'fatal') failure = new Error(m.message);
     wake?.();
   };
@@ -134,39 +217,21 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   const init: ThreadInit = { outDir: o.outDir, choices: o.choices, mode, textRenderer: o.textRenderer ?? 'system' };
   let waitForStarts: Promise<unknown> = Promise.resolve();
   try {
-    // The main thread renders too (its modules are loaded already) and starts at once; the
-    // other K − 1 worker threads join as they come up (each takes a few hundred ms to load the
-    // TypeScript modules and fonts).
-    const main = inlineThread(init, onMessage(() => main), onError);
-    threads.push(main);
-    const starting = Array.from({ length: o.workers - 1 }, () => {
-      let thread: Thread | undefined;
-      return startThread(init, onMessage(() => thread), onError).then(
+    // The main thread starts at once; the other K − 1 threads join as they come up.
+    const entry = K > 1 ? await threadEntry() : null;
+    threads.push(inlineThread(init, onMessage, onError));
+    const starting = Array.from({ length: K - 1 }, (_, i) =>
+      startThread(entry!, i + 1, init, onMessage, onError).then(
         (t) => {
-          threads.push((thread = t));
-          wake?.();
+          threads.push(t);
+          pump();
         },
         (e: Error) => onError(e),
-      );
-    });
+      ),
+    );
     waitForStarts = Promise.all(starting);
-    let batch: InputRecord[] = [];
-    let sent = 0;
+    let unsent: InputRecord[] = [];
     const seen = new Map<string, number>();
-    const dispatch = async () => {
-      for (;;) {
-        if (failure) throw failure;
-        const thread = threads.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
-        if (thread.inFlight < PER_THREAD) {
-          batches.set(sent, batch);
-          thread.inFlight++;
-          thread.send(sent++, batch);
-          batch = [];
-          return;
-        }
-        await idle();
-      }
-    };
     let records = 0;
     for await (const item of readRecords(o.input, o.format, o.shard)) {
       if (item.ok && item.before) {
@@ -185,11 +250,20 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
         continue;
       }
       seen.set(record.id, record.line);
-      batch.push(record);
-      if (batch.length >= batchSize) await dispatch();
+      unsent.push(record);
+      if (unsent.length < 2 * K * batchSize) continue;
+      cut(unsent);
+      unsent = [];
+      pump();
+      while (queued >= 2 * K * PER_THREAD) {
+        if (failure) throw failure;
+        await idle();
+      }
     }
-    if (batch.length) await dispatch();
-    while (nextToWrite < sent) {
+    cut(unsent);
+    ended = true;
+    pump();
+    while (windows.length) {
       if (failure) throw failure;
       await idle();
     }

@@ -8,7 +8,7 @@
 // the scratch canvas, colours that are not #rrggbb) is drawn with canvas fillText by the caller.
 
 import { cssFont, familyForLine, PIECE } from './fonts.ts';
-import type { Layout, Margins, TextMeasurer } from './types.ts';
+import type { InkBox, Layout, Margins, TextMeasurer } from './types.ts';
 
 /** The canvas context a piece is rasterised with (used for nothing else). */
 export interface RasterContext {
@@ -28,6 +28,12 @@ interface PieceBitmap {
   alpha: Uint8Array; // 0 = background, 255 = full ink
 }
 
+/** A piece as composeLayout uses it: its advance and its coverage (CANVAS: draw with fillText). */
+export interface Piece {
+  advance: number;
+  bitmap: PieceBitmap;
+}
+
 /** Largest scratch canvas pieces are rasterised on: larger pieces go to fillText. */
 export const SCRATCH = { width: 1024, height: 256 } as const;
 
@@ -35,19 +41,26 @@ export const SCRATCH = { width: 1024, height: 256 } as const;
 const bucket = (n: number, min: number) => Math.max(min, 2 ** Math.ceil(Math.log2(n)));
 
 const EMPTY: PieceBitmap = { left: 0, top: 0, width: 0, height: 0, alpha: new Uint8Array(0) };
+/** Not a bitmap: the piece is drawn with canvas fillText (one shape for all: no deoptimising). */
+const CANVAS: PieceBitmap = { ...EMPTY };
 /** Emoji are drawn in colour: left to the canvas (the colour check below would catch them too). */
 const NEEDS_CANVAS = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u200d\ufe0f\u20e3]/u;
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 export interface PieceRasterizer {
-  /** null: draw this piece with canvas fillText instead (colour glyphs, too large). */
-  get(piece: string, fontSize: number, family: string, width: number): PieceBitmap | null;
+  /**
+   * The pieces of one font: `measureFamily` is the layout's family list (what advances are
+   * measured with), `family` the one drawn with (see familyForLine).
+   */
+  font(fontSize: number, family: string, measureFamily: string, measurer: TextMeasurer): (piece: string) => Piece;
 }
 
 /** `canvas(w, h)`: a new 2D context of that size (the rasteriser keeps one per size it needs). */
 export function createPieceRasterizer(canvas: (width: number, height: number) => RasterContext, maxEntries = 50_000): PieceRasterizer {
-  const cache = new Map<string, PieceBitmap | null>();
+  const fonts = new Map<string, Map<string, Piece>>();
+  let pieceCount = 0;
   const scratch = new Map<string, { ctx: RasterContext; font: string }>();
-  const rasterize = (piece: string, fontSize: number, family: string, advance: number): PieceBitmap | null => {
+  const rasterize = (piece: string, fontSize: number, family: string, advance: number, ink?: InkBox): PieceBitmap | null => {
     const pad = Math.ceil(fontSize / 2) + 2;
     const baseline = Math.ceil(fontSize * 1.25) + 2;
     const w = Math.ceil(advance) + 2 * pad;
@@ -57,47 +70,93 @@ export function createPieceRasterizer(canvas: (width: number, height: number) =>
     let sc = scratch.get(key);
     if (!sc) scratch.set(key, (sc = { ctx: canvas(bucket(w, 64), bucket(h, 32)), font: '' }));
     const { ctx } = sc;
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, w, h);
-    ctx.fillStyle = '#000000';
     const f = cssFont(fontSize, family);
     if (f !== sc.font) ctx.font = sc.font = f;
-    ctx.fillText(piece, pad, baseline);
-    const px = ctx.getImageData(0, 0, w, h).data;
-    let x0 = w;
-    let y0 = h;
-    let x1 = -1;
-    let y1 = -1;
-    for (let y = 0, i = 0; y < h; y++) {
-      for (let x = 0; x < w; x++, i += 4) {
-        const r = px[i];
-        if (r === 255 && px[i + 1] === 255 && px[i + 2] === 255) continue;
-        if (r !== px[i + 1] || r !== px[i + 2]) return null; // a colour glyph
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        y1 = y;
+    // Reading pixels back is the slow part: read the measured ink box and 1 px around it, and
+    // the whole padded box only if ink reaches that rim (or nothing was measured).
+    if (ink) {
+      const x0 = Math.max(0, Math.floor(pad - ink.left) - 1);
+      const y0 = Math.max(0, Math.floor(baseline - ink.ascent) - 1);
+      const x1 = Math.min(w, Math.ceil(pad + ink.right) + 1);
+      const y1 = Math.min(h, Math.ceil(baseline + ink.descent) + 1);
+      if (x1 > x0 && y1 > y0) {
+        const bm = draw(ctx, piece, pad, baseline, x0, y0, x1 - x0, y1 - y0, x0 > 0, y0 > 0, x1 < w, y1 < h);
+        if (bm !== RIM) return bm;
       }
     }
-    if (x1 < 0) return EMPTY;
-    const bw = x1 - x0 + 1;
-    const bh = y1 - y0 + 1;
-    const alpha = new Uint8Array(bw * bh);
-    for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) alpha[y * bw + x] = 255 - px[4 * ((y0 + y) * w + x0 + x)];
-    return { left: x0 - pad, top: y0 - baseline, width: bw, height: bh, alpha };
+    const bm = draw(ctx, piece, pad, baseline, 0, 0, w, h, false, false, false, false);
+    return bm === RIM ? null : bm;
   };
   return {
-    get(piece, fontSize, family, advance) {
-      const key = `${fontSize}|${family}|${piece}`;
-      let bm = cache.get(key);
-      if (bm === undefined) {
-        if (cache.size >= maxEntries) cache.clear();
-        bm = NEEDS_CANVAS.test(piece) ? null : rasterize(piece, fontSize, family, advance);
-        cache.set(key, bm);
-      }
-      return bm;
+    font(fontSize, family, measureFamily, measurer) {
+      const key = `${fontSize}|${family}|${measureFamily}`;
+      let pieces = fonts.get(key);
+      if (!pieces) fonts.set(key, (pieces = new Map()));
+      const table = pieces;
+      return (piece) => {
+        let p = table.get(piece);
+        if (p === undefined) {
+          if (pieceCount >= maxEntries) {
+            fonts.clear();
+            fonts.set(key, table);
+            table.clear();
+            pieceCount = 0;
+          }
+          const advance = measurer.measure(piece, fontSize, measureFamily);
+          const ink = piece.charCodeAt(0) === 32 ? undefined : measurer.ink?.(piece, fontSize, measureFamily);
+          const bitmap = piece.charCodeAt(0) === 32 ? EMPTY : NEEDS_CANVAS.test(piece) ? null : rasterize(piece, fontSize, family, advance, ink);
+          p = { advance, bitmap: bitmap ?? CANVAS };
+          table.set(piece, p);
+          pieceCount++;
+        }
+        return p;
+      };
     },
   };
+}
+
+/** draw()'s answer when ink touches a rim that was asked to stay clear. */
+const RIM: PieceBitmap = { ...EMPTY };
+
+/**
+ * Draws the piece black on white at (penX, baseline) and reads back the box (x, y, w, h);
+ * RIM when a side flagged `check*` has ink, null for a colour glyph, else the tight coverage.
+ */
+function draw(ctx: RasterContext, piece: string, penX: number, baseline: number, x: number, y: number, w: number, h: number, checkLeft: boolean, checkTop: boolean, checkRight: boolean, checkBottom: boolean): PieceBitmap | null {
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(x, y, w, h);
+  ctx.fillStyle = '#000000';
+  ctx.fillText(piece, penX, baseline);
+  const px = ctx.getImageData(x, y, w, h).data;
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  const words = LITTLE_ENDIAN && px.byteOffset % 4 === 0 ? new Int32Array(px.buffer, px.byteOffset, w * h) : null;
+  for (let yy = 0, i = 0; yy < h; yy++) {
+    for (let xx = 0; xx < w; xx++, i++) {
+      if (words) {
+        const v = words[i];
+        if (v === -1) continue; // opaque white
+        if (((v ^ (v >>> 8)) & 0xffff) !== 0) return null; // a colour glyph
+      } else {
+        const r = px[4 * i];
+        if (r === 255 && px[4 * i + 1] === 255 && px[4 * i + 2] === 255) continue;
+        if (r !== px[4 * i + 1] || r !== px[4 * i + 2]) return null;
+      }
+      if (xx < x0) x0 = xx;
+      if (xx > x1) x1 = xx;
+      if (yy < y0) y0 = yy;
+      y1 = yy;
+    }
+  }
+  if (x1 < 0) return EMPTY;
+  if ((checkLeft && x0 === 0) || (checkTop && y0 === 0) || (checkRight && x1 === w - 1) || (checkBottom && y1 === h - 1)) return RIM;
+  const bw = x1 - x0 + 1;
+  const bh = y1 - y0 + 1;
+  const alpha = new Uint8Array(bw * bh);
+  for (let yy = 0; yy < bh; yy++) for (let xx = 0, i = 4 * ((y0 + yy) * w + x0); xx < bw; xx++, i += 4) alpha[yy * bw + xx] = 255 - px[i];
+  return { left: x + x0 - penX, top: y + y0 - baseline, width: bw, height: bh, alpha };
 }
 
 /** #rgb or #rrggbb → [r, g, b]; null for anything else (then the canvas draws everything). */
@@ -109,7 +168,6 @@ export function parseHexColour(s: string): [number, number, number] | null {
 }
 
 const PIECES = new RegExp(PIECE.source, 'gu');
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** Composited pixels: one grey byte per pixel when both colours are grey, else RGBA. */
 export interface Bitmap {
@@ -132,33 +190,39 @@ export function greyToRgba(grey: Uint8ClampedArray): Uint8ClampedArray {
  * null when some line needs the canvas. Pieces start at whole pixels: the line's x plus the
  * measured widths of the pieces before them, rounded.
  */
-export function composeLayout(layout: Layout, margins: Margins, measurer: TextMeasurer, pieces: PieceRasterizer, page = 0): Bitmap | null {
+export function composeLayout(layout: Layout, margins: Margins, measurer: TextMeasurer, pieces: PieceRasterizer, page = 0, alloc: (bytes: number) => Uint8ClampedArray = (bytes) => new Uint8ClampedArray(bytes)): Bitmap | null {
   const fg = parseHexColour(layout.foreground);
   const bg = parseHexColour(layout.background);
   if (!fg || !bg) return null;
   const { width: W, height: H, fontSize } = layout;
   const channels = fg[0] === fg[1] && fg[1] === fg[2] && bg[0] === bg[1] && bg[1] === bg[2] ? 1 : 4;
-  const data = new Uint8ClampedArray(W * H * channels);
+  const data = alloc(W * H * channels); // every byte is set below
   if (channels === 1) data.fill(bg[0]);
   else if (LITTLE_ENDIAN) new Uint32Array(data.buffer).fill(((255 << 24) | (bg[2] << 16) | (bg[1] << 8) | bg[0]) >>> 0);
   else for (let i = 0; i < data.length; i += 4) data.set([bg[0], bg[1], bg[2], 255], i);
   const clip = { x0: margins.left, y0: margins.top, x1: W - margins.right, y1: H - margins.bottom };
+  // Grey: each coverage value's colour over the background, as the store below rounds it.
+  const lut = new Uint8ClampedArray(256);
+  for (let a = 0; a < 256; a++) lut[a] = (bg[0] * (255 - a) + fg[0] * a) / 255;
+  let font: ((piece: string) => Piece) | null = null;
+  let fontFamily = '';
   for (const line of layout.pages[page]?.lines ?? []) {
     if (!line.text) continue;
     if (line.direction === 'rtl') return null;
     const family = familyForLine(layout.fontFamily, line.text);
+    if (family !== fontFamily || !font) font = pieces.font(fontSize, (fontFamily = family), layout.fontFamily, measurer);
     const y = Math.round(line.y);
     let x = line.x;
     PIECES.lastIndex = 0;
     for (let m = PIECES.exec(line.text); m !== null; m = PIECES.exec(line.text)) {
-      const piece = m[0];
-      const advance = measurer.measure(piece, fontSize, layout.fontFamily);
-      if (piece.charCodeAt(0) !== 32) {
-        const bm = pieces.get(piece, fontSize, family, advance);
-        if (!bm) return null;
-        blit(data, channels, W, clip, bm, Math.round(x), y, fg);
+      const piece = font(m[0]);
+      const bm = piece.bitmap;
+      if (bm === CANVAS) return null;
+      if (bm.width > 0) {
+        if (channels === 1) blitGrey(data, W, clip, bm, Math.round(x), y, fg[0], bg[0], lut);
+        else blit(data, W, clip, bm, Math.round(x), y, fg);
       }
-      x += advance;
+      x += piece.advance;
     }
   }
   return { channels, data };
@@ -166,8 +230,30 @@ export function composeLayout(layout: Layout, margins: Margins, measurer: TextMe
 
 type Clip = { x0: number; y0: number; x1: number; y1: number };
 
-/** Source-over of one colour through a coverage bitmap, clipped. */
-function blit(px: Uint8ClampedArray, ch: 1 | 4, W: number, clip: Clip, bm: PieceBitmap, penX: number, penY: number, fg: [number, number, number]): void {
+/** blit for one grey byte per pixel; pixels still at the background take the table's value. */
+function blitGrey(px: Uint8ClampedArray, W: number, clip: Clip, bm: PieceBitmap, penX: number, penY: number, fg: number, bg: number, lut: Uint8ClampedArray): void {
+  const ox = penX + bm.left;
+  const oy = penY + bm.top;
+  const xs = Math.max(0, clip.x0 - ox);
+  const xe = Math.min(bm.width, clip.x1 - ox);
+  const ys = Math.max(0, clip.y0 - oy);
+  const ye = Math.min(bm.height, clip.y1 - oy);
+  const alpha = bm.alpha;
+  for (let j = ys; j < ye; j++) {
+    const i0 = (oy + j) * W + ox;
+    const s0 = j * bm.width;
+    for (let k = xs; k < xe; k++) {
+      const a = alpha[s0 + k];
+      const p = px[i0 + k];
+      // a = 0 leaves p as it is, a = 255 gives fg: exactly, in both branches.
+      px[i0 + k] = p === bg ? lut[a] : (p * (255 - a) + fg * a) / 255;
+    }
+  }
+}
+
+/** Source-over of one colour through a coverage bitmap, clipped, onto RGBA pixels. */
+function blit(px: Uint8ClampedArray, W: number, clip: Clip, bm: PieceBitmap, penX: number, penY: number, fg: [number, number, number]): void {
+  const ch = 4;
   const [fr, fgG, fb] = fg;
   const ox = penX + bm.left;
   const oy = penY + bm.top;
@@ -185,10 +271,8 @@ function blit(px: Uint8ClampedArray, ch: 1 | 4, W: number, clip: Clip, bm: Piece
       const b = 255 - a;
       // Uint8ClampedArray rounds on store: black on white gives exactly 255 − a, as fillText does.
       px[i] = a === 255 ? fr : (px[i] * b + fr * a) / 255;
-      if (ch === 4) {
-        px[i + 1] = a === 255 ? fgG : (px[i + 1] * b + fgG * a) / 255;
-        px[i + 2] = a === 255 ? fb : (px[i + 2] * b + fb * a) / 255;
-      }
+      px[i + 1] = a === 255 ? fgG : (px[i + 1] * b + fgG * a) / 255;
+      px[i + 2] = a === 255 ? fb : (px[i + 2] * b + fb * a) / 255;
     }
   }
 }

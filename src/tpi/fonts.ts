@@ -2,7 +2,7 @@
 // in Node (@napi-rs/canvas), so that a TPI does not depend on the fonts a machine has installed.
 // All are Noto (SIL Open Font License 1.1), packaged as TTF by @expo-google-fonts (MIT).
 
-import type { TextMeasurer } from './types.ts';
+import type { InkBox, TextMeasurer } from './types.ts';
 
 export const FONT_IDS = ['sans', 'serif', 'mono', 'jp'] as const;
 export type FontId = (typeof FONT_IDS)[number];
@@ -82,7 +82,7 @@ export function fontMetrics(fontSize: number): { ascent: number; descent: number
 /** Anything that can measure text with a CSS font: a canvas 2D context of either kind. */
 export interface MeasuringContext {
   font: string;
-  measureText(text: string): { width: number };
+  measureText(text: string): { width: number; actualBoundingBoxLeft?: number; actualBoundingBoxRight?: number; actualBoundingBoxAscent?: number; actualBoundingBoxDescent?: number };
 }
 
 /**
@@ -97,65 +97,109 @@ export const PIECE =
 /** Where a piece boundary may fall between two adjacent characters (see PIECE). */
 const WIDE = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303F\u30FC\uFF00-\uFF60\uFFE0-\uFFE6]/u;
 
+interface FontCache {
+  font: string;
+  widths: Map<string, number>;
+  inks: Map<string, InkBox>;
+}
+
 /**
  * A TextMeasurer over a canvas context (used for nothing else) that measures each piece once
  * per font and sums. The layout's greedy line breaker measures every growing prefix of every
  * line at several sizes, and the same words recur across a whole dataset, so two shortcuts
  * matter: widths of pieces are cached, and a text that extends the previous one at a piece
- * boundary only has its new pieces added.
+ * boundary only has its new pieces added. Pieces' ink boxes are kept for the rasteriser.
  */
 export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000): TextMeasurer {
-  const byFont = new Map<string, Map<string, number>>();
+  const byFont = new Map<string, FontCache>();
   let entries = 0;
   let set = ''; // the font last given to ctx (reading ctx.font back returns a normalised string)
-  let last = { font: '', text: '', width: 0 };
-  let cur = { size: 0, family: '', font: '', cache: new Map<string, number>() };
-  const sumPieces = (text: string, font: string, cache: Map<string, number>): number => {
+  let lastFont = '';
+  let lastText = '';
+  let lastWidth = 0;
+  let curSize = 0;
+  let curFamily = '';
+  let cur: FontCache | null = null;
+  const piece = (text: string, fc: FontCache): number => {
+    let w = fc.widths.get(text);
+    if (w === undefined) {
+      if (set !== fc.font) ctx.font = set = fc.font;
+      const m = ctx.measureText(text);
+      w = m.width;
+      fc.widths.set(text, w);
+      entries++;
+      if (m.actualBoundingBoxAscent !== undefined) {
+        fc.inks.set(text, { left: m.actualBoundingBoxLeft!, right: m.actualBoundingBoxRight!, ascent: m.actualBoundingBoxAscent, descent: m.actualBoundingBoxDescent! });
+      }
+    }
+    return w;
+  };
+  const sumPieces = (text: string, fc: FontCache): number => {
+    // Printable ASCII (the common case) without the regular expression: runs of spaces and of the rest.
+    let width = 0;
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7e) return sumByRegExp(text, fc);
+      if (i > start && (c === 32) !== (text.charCodeAt(i - 1) === 32)) {
+        width += piece(text.slice(start, i), fc);
+        start = i;
+      }
+    }
+    return text.length > start ? width + piece(start === 0 ? text : text.slice(start), fc) : width;
+  };
+  const sumByRegExp = (text: string, fc: FontCache): number => {
     let width = 0;
     PIECE.lastIndex = 0;
-    for (let m = PIECE.exec(text); m !== null; m = PIECE.exec(text)) {
-      const piece = m[0];
-      let w = cache.get(piece);
-      if (w === undefined) {
-        if (set !== font) ctx.font = set = font;
-        w = ctx.measureText(piece).width;
-        cache.set(piece, w);
-        entries++;
-      }
-      width += w;
-    }
+    for (let m = PIECE.exec(text); m !== null; m = PIECE.exec(text)) width += piece(m[0], fc);
     return width;
+  };
+  const fontCache = (fontSize: number, fontFamily: string): FontCache => {
+    if (entries >= maxEntries) {
+      byFont.clear();
+      entries = 0;
+      lastFont = lastText = '';
+      cur = null;
+    }
+    if (!cur || fontSize !== curSize || fontFamily !== curFamily) {
+      const font = cssFont(fontSize, fontFamily);
+      let fc = byFont.get(font);
+      if (!fc) byFont.set(font, (fc = { font, widths: new Map(), inks: new Map() }));
+      cur = fc;
+      curSize = fontSize;
+      curFamily = fontFamily;
+    }
+    return cur;
   };
   return {
     measure(text, fontSize, fontFamily) {
-      if (entries >= maxEntries) {
-        byFont.clear();
-        entries = 0;
-        last = { font: '', text: '', width: 0 };
-        cur = { size: 0, family: '', font: '', cache: new Map() };
-      }
-      if (fontSize !== cur.size || fontFamily !== cur.family) {
-        const font = cssFont(fontSize, fontFamily);
-        let cache = byFont.get(font);
-        if (!cache) byFont.set(font, (cache = new Map()));
-        cur = { size: fontSize, family: fontFamily, font, cache };
-      }
-      const { font, cache } = cur;
+      const fc = fontCache(fontSize, fontFamily);
+      const prev = lastText;
       let width: number;
-      const prev = last.text;
-      if (last.font === font && prev.length > 0 && text.length > prev.length && text.startsWith(prev) && pieceBoundary(prev, text[prev.length])) {
-        width = last.width + sumPieces(text.slice(prev.length), font, cache);
-      } else width = sumPieces(text, font, cache);
-      last = { font, text, width };
+      if (lastFont === fc.font && prev.length > 0 && text.length > prev.length && text.startsWith(prev) && pieceBoundary(prev, text[prev.length])) {
+        width = lastWidth + sumPieces(text.slice(prev.length), fc);
+      } else width = sumPieces(text, fc);
+      lastFont = fc.font;
+      lastText = text;
+      lastWidth = width;
       return width;
     },
+    extend(width, text, last, added, fontSize, fontFamily) {
+      if (added === '') return width;
+      if (text === '' || !pieceBoundary(last, added[0])) return this.measure(text + added, fontSize, fontFamily);
+      return width + sumPieces(added, fontCache(fontSize, fontFamily));
+    },
     metrics: fontMetrics,
+    ink(text, fontSize, fontFamily) {
+      return fontCache(fontSize, fontFamily).inks.get(text);
+    },
   };
 }
 
 /** True when PIECE would split between the end of `before` and the character `next`. */
 function pieceBoundary(before: string, next: string): boolean {
   const prev = before[before.length - 1];
+  if (prev < '\x7f' && next < '\x7f') return (prev === ' ') !== (next === ' '); // ASCII: only spaces split
   if (prev === ' ' && next === ' ') return false; // one run of spaces is one piece
   if (prev === ' ' || next === ' ') return true;
   // A wide character is a piece of its own; combining marks and selectors cling to it.

@@ -133,7 +133,7 @@ export function layoutText(options: LayoutOptions, measurer: TextMeasurer): Layo
   };
   if (text === '') {
     const fontSize = options.maxFontSize;
-    return { ...base, fontSize, lineHeightPx: fontSize * lineHeight, pages: [{ lines: [] }], overflow: false, flags };
+    return { ...base, fontSize, lineHeightPx: fontSize * lineHeight, pages: [{ lines: [] }], overflow: false, flags, truncatedAt: undefined };
   }
 
   // Segmentation does not depend on the size: do it once for all the sizes the search tries.
@@ -179,8 +179,8 @@ export function layoutText(options: LayoutOptions, measurer: TextMeasurer): Layo
     lines: chunk.map((line, row) => place(line, firstBaseline + row * lineHeightPx, box, options)),
   }));
   flags.clipped = pages.some((p) => p.lines.some((l) => l.width > box.width + EPSILON));
-  const layout: Layout = { ...base, fontSize, lineHeightPx, pages, overflow: !fits, flags };
-  if (truncatedAt !== undefined) layout.truncatedAt = truncatedAt;
+  // truncatedAt is always there (undefined unless truncated): one object shape for the code that reads layouts.
+  const layout: Layout = { ...base, fontSize, lineHeightPx, pages, overflow: !fits, flags, truncatedAt };
   return layout;
 }
 
@@ -198,5 +198,6 @@ function place(line: BrokenLine, y: number, box: Box, s: LayoutSettings): LaidLi
   else side = s.align;
   // A clipped line (wider than the box) starts at the left margin rather than outside it.
   const x = free <= 0 || side === 'left' ? box.x : side === 'right' ? box.x + free : box.x + free / 2;
-  return { ...line, x, y };
+  // Written out: a spread copy costs more than the rest of placing.
+  return { text: line.text, width: line.width, start: line.start, end: line.end, direction: line.direction, endsParagraph: line.endsParagraph, x, y };
 }

@@ -1,8 +1,7 @@
 // Greedy line breaking at one font size: fill each line with as many units as fit, then break.
 // Whole candidate lines are measured (not sums of word widths) so that kerning and shaping in
-// a real font are accounted for; a line's text is grown by string concatenation, and results
-// are memoised, because the greedy loop re-measures growing prefixes. (The canvas measurer in
-// fonts.ts turns those growing prefixes into cheap increments.)
+// a real font are accounted for, unless the measurer knows how to extend a line's width by
+// what is added (the canvas measurer in fonts.ts: widths are sums of pieces' widths).
 
 import { cannotEndLine, cannotStartLine } from './chars.ts';
 import { segmentText, textOf, trimEnd, trimStart, type Cluster, type Paragraph } from './segment.ts';
@@ -34,36 +33,29 @@ export interface BreakOptions {
 
 /** Break already-segmented paragraphs into lines no wider than maxWidth (where possible). */
 export function breakParagraphs(paragraphs: Paragraph[], opts: BreakOptions, measurer: TextMeasurer): BrokenLine[] {
-  const cache = new Map<string, number>();
-  const widthOf = (text: string): number => {
-    let w = cache.get(text);
-    if (w === undefined) {
-      w = text === '' ? 0 : measurer.measure(text, opts.fontSize, opts.fontFamily);
-      cache.set(text, w);
-    }
-    return w;
-  };
-  const fitsText = (text: string): boolean => widthOf(text) <= opts.maxWidth + EPSILON;
-  const fits = (clusters: Cluster[]): boolean => fitsText(textOf(clusters));
-
-  const out: BrokenLine[] = [];
-  const maxLines = opts.maxLines ?? Infinity;
+  const { fontSize, fontFamily, maxWidth } = opts;
+  const measure = (text: string): number => (text === '' ? 0 : measurer.measure(text, fontSize, fontFamily));
+  // The width of a line grown by `added`: from the line's width when the measurer can extend it.
+  const extend = measurer.extend
+    ? (width: number, text: string, last: string, added: string) => (text === '' ? measure(added) : measurer.extend!(width, text, last, added, fontSize, fontFamily))
+    : (_: number, text: string, __: string, added: string) => measure(text + added);
+  const b: Breaker = { measure, extend, fits: (w) => w <= maxWidth + EPSILON, out: [], maxLines: opts.maxLines ?? Infinity };
   for (const p of paragraphs) {
-    const lines = breakParagraph(p, fits, fitsText, maxLines - out.length);
-    lines.forEach((clusters, i) => {
-      const text = textOf(clusters);
-      out.push({
-        text,
-        width: widthOf(text),
-        start: clusters.length ? clusters[0].start : p.start,
-        end: clusters.length ? clusters[clusters.length - 1].end : p.start,
-        direction: p.direction,
-        endsParagraph: i === lines.length - 1,
-      });
-    });
-    if (out.length > maxLines) break;
+    const first = b.out.length;
+    breakParagraph(p, b);
+    if (b.out.length > first) b.out[b.out.length - 1].endsParagraph = true;
+    for (let i = first; i < b.out.length; i++) b.out[i].direction = p.direction;
+    if (b.out.length > b.maxLines) break;
   }
-  return out;
+  return b.out;
+}
+
+interface Breaker {
+  measure(text: string): number;
+  extend(width: number, text: string, last: string, added: string): number;
+  fits(width: number): boolean;
+  out: BrokenLine[];
+  maxLines: number;
 }
 
 /** Convenience for callers that have plain text (segments, then breaks). */
@@ -71,10 +63,12 @@ export function breakText(text: string, opts: BreakOptions, measurer: TextMeasur
   return breakParagraphs(segmentText(text, tabSize), opts, measurer);
 }
 
-/** A unit's drawn text, whole and without its trailing spaces; the same at every font size. */
+/** A unit's drawn text without its trailing spaces, and those spaces; the same at every font size. */
 interface UnitText {
-  full: string;
   trimmed: string;
+  tail: string;
+  /** The last UTF-16 unit of `trimmed` ('' when it is empty). */
+  last: string;
 }
 
 const unitTexts = new WeakMap<Paragraph, UnitText[]>();
@@ -82,63 +76,98 @@ const unitTexts = new WeakMap<Paragraph, UnitText[]>();
 function textsOf(p: Paragraph): UnitText[] {
   let texts = unitTexts.get(p);
   if (!texts) {
-    texts = p.units.map((u) => ({ full: textOf(u), trimmed: textOf(trimEnd(u)) }));
+    texts = p.units.map((u) => {
+      const trimmed = textOf(trimEnd(u));
+      return { trimmed, tail: textOf(u).slice(trimmed.length), last: trimmed.slice(-1) };
+    });
     unitTexts.set(p, texts);
   }
   return texts;
 }
 
-/** Lines of one paragraph; stops early once there are more than maxLines. */
-function breakParagraph(p: Paragraph, fits: (c: Cluster[]) => boolean, fitsText: (t: string) => boolean, maxLines: number): Cluster[][] {
-  const lines: Cluster[][] = [];
+const isBlank = (c: Cluster): boolean => c.kind === 'space' || c.kind === 'zwsp';
+
+/** Lines of one paragraph, appended to b.out; stops early once there are more than b.maxLines. */
+function breakParagraph(p: Paragraph, b: Breaker): void {
   const { units } = p;
   const texts = textsOf(p);
+  const fitsClusters = (c: Cluster[]): boolean => b.fits(b.measure(textOf(c)));
   // The line being filled is `head` (what is left of a unit cut by an emergency break) followed
-  // by units[from..u). Its drawn text, and that text without trailing spaces, are kept as
-  // strings, so that each candidate costs one concatenation rather than a walk over clusters.
+  // by units[from..u). It is kept as its drawn text without trailing spaces (`line`, `width`)
+  // and those spaces (`tail`), so that each candidate costs one measurement of what it adds.
   let head: Cluster[] = [];
   let from = 0;
-  let text = '';
-  let trimmedText = '';
-  const current = (u: number): Cluster[] => head.concat(...units.slice(from, u));
+  let line = '';
+  let last = '';
+  let tail = '';
+  let width = 0;
+  // Pushes the line that ends before units[u]; false once there are too many lines.
+  const finish = (u: number, always: boolean): boolean => {
+    let first: Cluster | undefined = head[0];
+    for (let k = from; !first && k < u; k++) first = units[k][0];
+    let end: Cluster | undefined;
+    for (let k = u - 1; !end && k >= from; k--) end = lastNonBlank(units[k]);
+    end ??= lastNonBlank(head);
+    if (end) push(b, line, width, first!.start, end.end);
+    else if (always) push(b, '', 0, p.start, p.start);
+    return b.out.length <= b.maxLines;
+  };
   for (let u = 0; u < units.length; u++) {
-    const unit = units[u];
     const t = texts[u];
-    const candidate = t.trimmed === '' ? trimmedText : text + t.trimmed;
-    if (fitsText(candidate)) {
-      trimmedText = candidate;
-      text += t.full;
+    if (t.trimmed === '') {
+      tail += t.tail;
+      continue;
+    }
+    const w = b.extend(width, line, last, tail + t.trimmed);
+    if (b.fits(w)) {
+      line = line + tail + t.trimmed;
+      last = t.last;
+      tail = t.tail;
+      width = w;
       continue;
     }
     // The unit goes to a fresh line; spaces at the end of the finished line are dropped.
-    const finished = trimEnd(current(u));
-    if (finished.length > 0) lines.push(finished);
-    if (lines.length > maxLines) return lines;
+    if (!finish(u, false)) return;
     head = [];
     from = u;
-    if (fitsText(t.trimmed)) {
-      text = t.full;
-      trimmedText = t.trimmed;
+    const alone = b.measure(t.trimmed);
+    if (b.fits(alone)) {
+      line = t.trimmed;
+      last = t.last;
+      tail = t.tail;
+      width = alone;
       continue;
     }
     // A unit wider than a whole line is cut between graphemes until the rest fits. Only
     // prefixes up to one line long are measured, so a 10,000-character URL stays cheap.
-    let rest = unit;
+    let rest = units[u];
     for (;;) {
       const h = trimEnd(rest);
-      const k = emergencyBreak(h, fits);
+      const k = emergencyBreak(h, fitsClusters);
       if (k >= h.length) break;
-      lines.push(trimEnd(h.slice(0, k)));
-      if (lines.length > maxLines) return lines;
+      const cut = trimEnd(h.slice(0, k));
+      const text = textOf(cut);
+      push(b, text, b.measure(text), cut.length ? cut[0].start : p.start, cut.length ? cut[cut.length - 1].end : p.start);
+      if (b.out.length > b.maxLines) return;
       rest = trimStart(rest.slice(k));
     }
     head = rest; // keeps its trailing spaces: the next unit may join it on this line
     from = u + 1;
-    text = textOf(rest);
-    trimmedText = textOf(trimEnd(rest));
+    line = textOf(trimEnd(rest));
+    last = line.slice(-1);
+    tail = textOf(rest).slice(line.length);
+    width = b.measure(line);
   }
-  lines.push(trimEnd(current(units.length))); // an empty paragraph still makes one (blank) line
-  return lines;
+  finish(units.length, true); // an empty paragraph still makes one (blank) line
+}
+
+function push(b: Breaker, text: string, width: number, start: number, end: number): void {
+  b.out.push({ text, width, start, end, direction: 'ltr', endsParagraph: false });
+}
+
+function lastNonBlank(clusters: Cluster[]): Cluster | undefined {
+  for (let j = clusters.length - 1; j >= 0; j--) if (!isBlank(clusters[j])) return clusters[j];
+  return undefined;
 }
 
 /**

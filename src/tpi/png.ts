@@ -114,14 +114,22 @@ function chunk(type: string, data: Uint8Array, crc: Crc): Uint8Array {
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
+let rowBuffer = new Uint8Array(0);
+
 /**
  * Grey pixels (one byte each, row-major) → an 8-bit greyscale PNG. Rows are left unfiltered
  * (filter type 0): a row copy each, and on printed text deflate does as well as with "Up".
  */
 export function encodeGreyPng(grey: Uint8Array | Uint8ClampedArray, width: number, height: number, deflate: Deflate, crc: Crc = crc32): Uint8Array {
   if (grey.length !== width * height) throw new RangeError(`expected ${width * height} bytes of grey, got ${grey.length}`);
-  const rows = new Uint8Array((width + 1) * height); // filter bytes are already 0
-  for (let y = 0; y < height; y++) rows.set(grey.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  // One buffer reused from image to image (deflate reads it before returning): fewer large
+  // allocations, less garbage collection.
+  if (rowBuffer.length !== (width + 1) * height) rowBuffer = new Uint8Array((width + 1) * height);
+  const rows = rowBuffer;
+  for (let y = 0; y < height; y++) {
+    rows[y * (width + 1)] = 0; // filter: none
+    rows.set(grey.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  }
   return assemble(width, height, 'grey', deflate(rows), crc);
 }
 

@@ -48,6 +48,11 @@ export interface RenderBackend {
   context(width: number, height: number): PixelContext;
   /** RGBA → JPEG at this quality → RGBA. */
   jpeg(rgba: Uint8ClampedArray, width: number, height: number, quality: number): Promise<Uint8ClampedArray> | Uint8ClampedArray;
+  /**
+   * Where composited pixels go (default: a new array each time). A buffer reused from image to
+   * image saves allocation and garbage collection, for callers done with each image before the next.
+   */
+  pixels?(bytes: number): Uint8ClampedArray;
 }
 
 /** A printed image: its metadata, its layout and its pixels. */
@@ -107,7 +112,7 @@ export async function renderTpi(job: RenderJob, backend: RenderBackend): Promise
   }
   const { margins } = job.settings;
   // Composited from cached pieces when it can be (and not rotated: rotated text is drawn rotated).
-  let pixels = backend.pieces && !draw?.angle ? composeLayout(layout, margins, backend.measurer, backend.pieces) : null;
+  let pixels = backend.pieces && !draw?.angle ? composeLayout(layout, margins, backend.measurer, backend.pieces, 0, backend.pixels && ((n) => backend.pixels!(n))) : null;
   if (!pixels) {
     const ctx = backend.context(width, height);
     drawLayout(ctx, layout, { margins, rotate: draw?.angle });

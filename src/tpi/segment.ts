@@ -53,14 +53,21 @@ const ASCII_LINE = /^[\t\x20-\x7e]*$/;
 
 export function toClusters(text: string, offset: number, tabSize: number): Cluster[] {
   const clusters: Cluster[] = [];
+  const tab = ' '.repeat(tabSize);
   const add = (segment: string, index: number) => {
     const kind = classify(segment);
-    const drawn = segment === '\t' ? ' '.repeat(tabSize) : kind === 'zwsp' ? '' : segment;
+    const drawn = segment === '\t' ? tab : kind === 'zwsp' ? '' : segment;
     clusters.push({ text: drawn, source: segment, start: offset + index, end: offset + index + segment.length, kind });
   };
-  // Intl.Segmenter costs about a microsecond per grapheme; plain ASCII does not need it.
-  if (ASCII_LINE.test(text)) for (let i = 0; i < text.length; i++) add(text[i], i);
-  else for (const { segment, index } of graphemeSegmenter.segment(text)) add(segment, index);
+  // Intl.Segmenter costs about a microsecond per grapheme; plain ASCII does not need it, nor
+  // classify: only the space and the tab are blanks there.
+  if (ASCII_LINE.test(text)) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      const kind = c === ' ' || c === '\t' ? 'space' : 'other';
+      clusters.push({ text: c === '\t' ? tab : c, source: c, start: offset + i, end: offset + i + 1, kind });
+    }
+  } else for (const { segment, index } of graphemeSegmenter.segment(text)) add(segment, index);
   return clusters;
 }
 

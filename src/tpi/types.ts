@@ -13,6 +13,21 @@ export interface TextMeasurer {
    * common 0.8 / 0.2 em split, which only moves baselines, never line breaks.
    */
   metrics?(fontSize: number, fontFamily: string): { ascent: number; descent: number };
+  /**
+   * Optional: the width of `text + added` given `width`, the width of `text` (whose last UTF-16
+   * unit is `last`): a line breaker's candidate costs only what it adds.
+   */
+  extend?(width: number, text: string, last: string, added: string, fontSize: number, fontFamily: string): number;
+  /** Optional: the ink box of a piece measured before (canvas TextMetrics), for the rasteriser. */
+  ink?(piece: string, fontSize: number, fontFamily: string): InkBox | undefined;
+}
+
+/** Ink extents from the pen position on the baseline, in px (canvas actualBoundingBox*). */
+export interface InkBox {
+  left: number;
+  right: number;
+  ascent: number;
+  descent: number;
 }
 
 /**
