@@ -230,14 +230,16 @@ export function composeLayout(layout: Layout, margins: Margins, measurer: TextMe
 
 type Clip = { x0: number; y0: number; x1: number; y1: number };
 
+/** The part of a bitmap placed at (ox, oy) inside the clip: columns [xs, xe), rows [ys, ye). */
+function visible(clip: Clip, bm: PieceBitmap, ox: number, oy: number) {
+  return { xs: Math.max(0, clip.x0 - ox), xe: Math.min(bm.width, clip.x1 - ox), ys: Math.max(0, clip.y0 - oy), ye: Math.min(bm.height, clip.y1 - oy) };
+}
+
 /** blit for one grey byte per pixel; pixels still at the background take the table's value. */
 function blitGrey(px: Uint8ClampedArray, W: number, clip: Clip, bm: PieceBitmap, penX: number, penY: number, fg: number, bg: number, lut: Uint8ClampedArray): void {
   const ox = penX + bm.left;
   const oy = penY + bm.top;
-  const xs = Math.max(0, clip.x0 - ox);
-  const xe = Math.min(bm.width, clip.x1 - ox);
-  const ys = Math.max(0, clip.y0 - oy);
-  const ye = Math.min(bm.height, clip.y1 - oy);
+  const { xs, xe, ys, ye } = visible(clip, bm, ox, oy);
   const alpha = bm.alpha;
   for (let j = ys; j < ye; j++) {
     const i0 = (oy + j) * W + ox;
@@ -257,10 +259,7 @@ function blit(px: Uint8ClampedArray, W: number, clip: Clip, bm: PieceBitmap, pen
   const [fr, fgG, fb] = fg;
   const ox = penX + bm.left;
   const oy = penY + bm.top;
-  const xs = Math.max(0, clip.x0 - ox);
-  const xe = Math.min(bm.width, clip.x1 - ox);
-  const ys = Math.max(0, clip.y0 - oy);
-  const ye = Math.min(bm.height, clip.y1 - oy);
+  const { xs, xe, ys, ye } = visible(clip, bm, ox, oy);
   const alpha = bm.alpha;
   for (let j = ys; j < ye; j++) {
     let src = j * bm.width + xs;
