@@ -52,3 +52,42 @@ test('a LoRA trained in the page on printed images memorises its answers; off, t
   expect(result.off).toEqual(result.engine);
   result.off.forEach((a, i) => expect(a.startsWith(result.answers[i])).toBe(false));
 });
+
+test('training in the page pauses, resumes and cancels between steps, keeping the adapter so far', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openWithModel(page, 'wasm');
+  const r = await page.evaluate(async () => {
+    const t = await (window as any).__tpi.train();
+    const client = t.trainClient();
+    const steps: number[] = [];
+    const phases: string[] = [];
+    let stepsWhilePaused = -1;
+    const outcome = await t.trainInPage(
+      { records: [{ text: 'A cat on a red sofa.', question: 'What is it?', answer: 'a cat' }], input: 'text', train: { steps: 200, batch: 1, warmup: 0 }, device: 'gpu' },
+      {
+        onStatus: (phase: string) => {
+          phases.push(phase);
+          if (phase !== 'paused') return;
+          const n = steps.length;
+          setTimeout(() => {
+            stepsWhilePaused = steps.length - n;
+            client.resume();
+          }, 1000);
+        },
+        onProgress: (p: { step: number; etaMs: number; tokensPerSecond: number }) => {
+          steps.push(p.step);
+          if (p.step === 2) client.pause();
+          if (p.step === 5) client.cancel();
+        },
+      },
+    );
+    return { status: outcome.status, stepsDone: outcome.stepsDone, steps, phases, stepsWhilePaused, weights: outcome.adapter.weights.length };
+  });
+  expect(r.status).toBe('cancelled');
+  expect(r.stepsWhilePaused).toBe(0);
+  expect(r.phases).toEqual(expect.arrayContaining(['paused', 'training', 'saving']));
+  expect(r.stepsDone).toBeGreaterThanOrEqual(5);
+  expect(r.stepsDone).toBeLessThan(200);
+  expect(r.steps).toEqual(Array.from({ length: r.stepsDone }, (_, i) => i + 1));
+  expect(r.weights).toBeGreaterThan(1000);
+});
