@@ -84,7 +84,10 @@ test('training in the page pauses, resumes and cancels between steps, keeping th
     return { status: outcome.status, stepsDone: outcome.stepsDone, steps, phases, stepsWhilePaused, weights: outcome.adapter.weights.length };
   });
   expect(r.status).toBe('cancelled');
-  expect(r.stepsWhilePaused).toBe(0);
+  // "Paused after the current step": the step in flight when the message arrived may still
+  // report; none after it during the second of pause.
+  expect(r.stepsWhilePaused).toBeGreaterThanOrEqual(0);
+  expect(r.stepsWhilePaused).toBeLessThanOrEqual(1);
   expect(r.phases).toEqual(expect.arrayContaining(['paused', 'training', 'saving']));
   expect(r.stepsDone).toBeGreaterThanOrEqual(5);
   expect(r.stepsDone).toBeLessThan(200);
