@@ -127,6 +127,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   let queued = 0;
   let ended = false; // all the input is read
   const work = new Float64Array(MAX_TEXT_CHARS + 1); // by text length
+  let totalWork = 0;
   let rendered = 0;
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
@@ -139,9 +140,11 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     // Bands of about equal work over all records so far (a record costs its PNG and file, plus
     // its words): band k takes the lengths from the k-th to the (k + 1)-th K-quantile of work.
     const cost = (r: InputRecord) => 1 + r.text.length / 1000;
-    for (const r of records) work[Math.min(r.text.length, work.length - 1)] += cost(r);
-    let total = 0;
-    for (let l = 0; l < work.length; l++) total += work[l];
+    for (const r of records) {
+      work[Math.min(r.text.length, work.length - 1)] += cost(r);
+      totalWork += cost(r);
+    }
+    const total = totalWork;
     const bounds: number[] = [];
     for (let l = 0, sum = 0; l < work.length && bounds.length < K - 1; l++) {
       sum += work[l];

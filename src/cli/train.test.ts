@@ -47,7 +47,7 @@ describe('tpi train', () => {
       [[...base, '--lr', 'fast'], /--lr must be a number between 0 and 1/],
       [[...base, '--targets', 'q,x'], /unknown module x/],
       [[...base, '--input', 'audio'], /--input must be tpi, text or image/],
-      [[...base, '--input', 'image'], /line 1: --input image needs an "image" path/],
+      [[...base, '--input', 'image'], /line 1: --input image needs an "image"/],
       [[...base, '--dropout', '1'], /--dropout must be at least 0 and below 1/],
       [[...base, '--device', 'tpu'], /--device must be auto, gpu or cpu/],
       [[...base, '--bogus'], /Unknown option '--bogus'/],

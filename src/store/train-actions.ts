@@ -9,6 +9,7 @@ import { LORA_DEFAULTS, type LoraConfig } from '../train/adapter.ts';
 import { TrainClient, type TrainHandlers } from '../train/client.ts';
 import type { InputKind, TrainRecord } from '../train/examples.ts';
 import type { TrainOutcome } from '../train/protocol.ts';
+import { recordProblem, type InputMode } from '../train/records.ts';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../train/trainer.ts';
 import { DEFAULT_FONT } from '../tpi/fonts.ts';
 import { jobFor } from '../tpi/job.ts';
@@ -28,7 +29,7 @@ export interface PageTrainRecord {
   id?: string;
 }
 
-export type PageInput = 'tpi' | 'text' | 'image';
+export type PageInput = InputMode;
 
 export interface PageTrainRequest {
   records: PageTrainRecord[];
@@ -46,15 +47,12 @@ export function trainClient(): TrainClient {
   return client;
 }
 
-/** Checks the records for the input kind; the message names the first bad record. */
+/** Checks the records for the input kind (the rules of `tpi train`); names the first bad one. */
 export function checkRecords(records: PageTrainRecord[], input: PageInput): string | null {
   if (records.length === 0) return 'There are no records to train on.';
   for (const [i, r] of records.entries()) {
-    const name = `Record ${r.id ?? i + 1}`;
-    if (typeof r.question !== 'string' || !r.question.trim()) return `${name} has no question.`;
-    if (typeof r.answer !== 'string' || !r.answer.trim()) return `${name} has no answer.`;
-    if (input !== 'image' && (typeof r.text !== 'string' || !r.text.trim())) return `${name} has no text to ${input === 'tpi' ? 'print' : 'put in the prompt'}.`;
-    if (input === 'image' && !(r.image instanceof Uint8Array)) return `${name} has no image.`;
+    const problem = recordProblem(r, input, r.image instanceof Uint8Array, 'input');
+    if (problem) return `Record ${r.id ?? i + 1}: ${problem}`;
   }
   return null;
 }
@@ -102,6 +100,7 @@ export async function trainInPage(req: PageTrainRequest, handlers: TrainHandlers
 
 /** Answers a record's question with the last trained model, the adapter on or off (greedy). */
 export async function answerTrained(r: PageTrainRecord, input: PageInput, adapter: boolean, maxNewTokens = 64): Promise<string> {
+  // Only the prompt is used: a record without an answer gets a placeholder one.
   const record = await engineRecord({ ...r, answer: r.answer || '…' }, 0, input);
   const { examples } = await engineClient().trainingExamples({ records: [record], input: engineInput(input) });
   const e = examples[0];

@@ -4,7 +4,8 @@
 // Pixel steps are plain JavaScript over RGBA, so they are identical in the page and in Node.
 
 import { gaussian, mulberry32 } from '../gap/rng.ts';
-import { rgbOf, warpPerspective } from './perspective.ts';
+import { parseHexColour } from './compose.ts';
+import { warpPerspective } from './perspective.ts';
 
 export interface Augment {
   /** Largest rotation in degrees; each image gets a uniform angle in [−rotate, rotate]. */
@@ -83,7 +84,7 @@ export function hashString(s: string, seed = 0): number {
 
 /** Perspective, paper texture, blur and noise, in place. Rotation and JPEG are applied by the renderer. */
 export function applyPixelAugment(rgba: Uint8ClampedArray, width: number, height: number, d: AugmentDraw, background = '#ffffff'): void {
-  if (d.corners?.some((v) => v !== 0)) warpPerspective(rgba, width, height, d.corners, rgbOf(background));
+  if (d.corners?.some((v) => v !== 0)) warpPerspective(rgba, width, height, d.corners, parseHexColour(background) ?? [255, 255, 255]);
   const rand = mulberry32(d.seed ^ 0x9e3779b9);
   if (d.paper > 0) paperTexture(rgba, width, height, d.paper, rand);
   if (d.blur > 0) gaussianBlur(rgba, width, height, d.blur);

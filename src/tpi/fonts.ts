@@ -184,9 +184,9 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
       lastWidth = width;
       return width;
     },
-    extend(width, text, last, added, fontSize, fontFamily) {
+    extend(width, text, added, fontSize, fontFamily) {
       if (added === '') return width;
-      if (text === '' || !pieceBoundary(last, added[0])) return this.measure(text + added, fontSize, fontFamily);
+      if (text === '' || !pieceBoundary(text, added[0])) return this.measure(text + added, fontSize, fontFamily);
       return width + sumPieces(added, fontCache(fontSize, fontFamily));
     },
     metrics: fontMetrics,

@@ -37,8 +37,8 @@ export function breakParagraphs(paragraphs: Paragraph[], opts: BreakOptions, mea
   const measure = (text: string): number => (text === '' ? 0 : measurer.measure(text, fontSize, fontFamily));
   // The width of a line grown by `added`: from the line's width when the measurer can extend it.
   const extend = measurer.extend
-    ? (width: number, text: string, last: string, added: string) => (text === '' ? measure(added) : measurer.extend!(width, text, last, added, fontSize, fontFamily))
-    : (_: number, text: string, __: string, added: string) => measure(text + added);
+    ? (width: number, text: string, added: string) => (text === '' ? measure(added) : measurer.extend!(width, text, added, fontSize, fontFamily))
+    : (_: number, text: string, added: string) => measure(text + added);
   const b: Breaker = { measure, extend, fits: (w) => w <= maxWidth + EPSILON, out: [], maxLines: opts.maxLines ?? Infinity };
   for (const p of paragraphs) {
     const first = b.out.length;
@@ -52,7 +52,7 @@ export function breakParagraphs(paragraphs: Paragraph[], opts: BreakOptions, mea
 
 interface Breaker {
   measure(text: string): number;
-  extend(width: number, text: string, last: string, added: string): number;
+  extend(width: number, text: string, added: string): number;
   fits(width: number): boolean;
   out: BrokenLine[];
   maxLines: number;
@@ -67,8 +67,6 @@ export function breakText(text: string, opts: BreakOptions, measurer: TextMeasur
 interface UnitText {
   trimmed: string;
   tail: string;
-  /** The last UTF-16 unit of `trimmed` ('' when it is empty). */
-  last: string;
 }
 
 const unitTexts = new WeakMap<Paragraph, UnitText[]>();
@@ -78,7 +76,7 @@ function textsOf(p: Paragraph): UnitText[] {
   if (!texts) {
     texts = p.units.map((u) => {
       const trimmed = textOf(trimEnd(u));
-      return { trimmed, tail: textOf(u).slice(trimmed.length), last: trimmed.slice(-1) };
+      return { trimmed, tail: textOf(u).slice(trimmed.length) };
     });
     unitTexts.set(p, texts);
   }
@@ -98,7 +96,6 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
   let head: Cluster[] = [];
   let from = 0;
   let line = '';
-  let last = '';
   let tail = '';
   let width = 0;
   // Pushes the line that ends before units[u]; false once there are too many lines.
@@ -118,10 +115,9 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
       tail += t.tail;
       continue;
     }
-    const w = b.extend(width, line, last, tail + t.trimmed);
+    const w = b.extend(width, line, tail + t.trimmed);
     if (b.fits(w)) {
       line = line + tail + t.trimmed;
-      last = t.last;
       tail = t.tail;
       width = w;
       continue;
@@ -133,7 +129,6 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     const alone = b.measure(t.trimmed);
     if (b.fits(alone)) {
       line = t.trimmed;
-      last = t.last;
       tail = t.tail;
       width = alone;
       continue;
@@ -154,7 +149,6 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     head = rest; // keeps its trailing spaces: the next unit may join it on this line
     from = u + 1;
     line = textOf(trimEnd(rest));
-    last = line.slice(-1);
     tail = textOf(rest).slice(line.length);
     width = b.measure(line);
   }

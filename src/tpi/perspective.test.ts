@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyPixelAugment, drawAugment, NO_AUGMENT, validateAugment } from './augment.ts';
-import { applyHomography, quadOf, rgbOf, solveHomography, type Point } from './perspective.ts';
+import { applyHomography, quadOf, solveHomography, type Point } from './perspective.ts';
 
 const square: Point[] = [
   [0, 0],
@@ -46,12 +46,6 @@ describe('homography', () => {
       close(applyHomography(inv, ...moved[i]), p);
     });
     expect(() => solveHomography(square, [square[0], square[0], square[0], square[0]])).toThrow(RangeError);
-  });
-
-  it('reads colours as #rgb or #rrggbb, else white', () => {
-    expect(rgbOf('#102030')).toEqual([16, 32, 48]);
-    expect(rgbOf('#fa0')).toEqual([255, 170, 0]);
-    expect(rgbOf('red')).toEqual([255, 255, 255]);
   });
 });
 

@@ -82,11 +82,3 @@ export function warpPerspective(rgba: Uint8ClampedArray, w: number, h: number, o
     }
   }
 }
-
-/** #rgb or #rrggbb → [r, g, b]; anything else → white. */
-export function rgbOf(colour: string): [number, number, number] {
-  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(colour);
-  if (!m) return [255, 255, 255];
-  const hex = m[1].length === 3 ? [...m[1]].map((c) => c + c).join('') : m[1];
-  return [0, 2, 4].map((k) => parseInt(hex.slice(k, k + 2), 16)) as [number, number, number];
-}

@@ -14,10 +14,10 @@ export interface TextMeasurer {
    */
   metrics?(fontSize: number, fontFamily: string): { ascent: number; descent: number };
   /**
-   * Optional: the width of `text + added` given `width`, the width of `text` (whose last UTF-16
-   * unit is `last`): a line breaker's candidate costs only what it adds.
+   * Optional: the width of `text + added` given `width`, the width of `text`: a line breaker's
+   * candidate costs only what it adds.
    */
-  extend?(width: number, text: string, last: string, added: string, fontSize: number, fontFamily: string): number;
+  extend?(width: number, text: string, added: string, fontSize: number, fontFamily: string): number;
   /** Optional: the ink box of a piece measured before (canvas TextMetrics), for the rasteriser. */
   ink?(piece: string, fontSize: number, fontFamily: string): InkBox | undefined;
 }

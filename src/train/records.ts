@@ -35,17 +35,26 @@ export function parseRecords(jsonl: string, input: InputMode): RawRecord[] {
     }
     if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new RecordError(`line ${line}: expected a JSON object.`);
     const rec = Array.isArray(r.conversations) ? fromConversation(r, line) : { line, id: r.id, question: r.question, answer: r.answer, text: r.text, image: r.image };
-    for (const k of ['question', 'answer'] as const) {
-      if (typeof rec[k] !== 'string' || !rec[k].trim()) throw new RecordError(`line ${line}: "${k}" must be a non-empty string.`);
-    }
-    if ((input === 'text' || input === 'tpi') && (typeof rec.text !== 'string' || !rec.text.trim())) {
-      throw new RecordError(`line ${line}: --input ${input} needs a non-empty "text" (the description).`);
-    }
-    if (input === 'image' && (typeof rec.image !== 'string' || !rec.image)) throw new RecordError(`line ${line}: --input image needs an "image" path.`);
+    const problem = recordProblem(rec, input, typeof rec.image === 'string' && rec.image !== '');
+    if (problem) throw new RecordError(`line ${line}: ${problem}`);
     out.push(rec);
   });
   if (out.length === 0) throw new RecordError('the file has no records.');
   return out;
+}
+
+/**
+ * What keeps one record from training with this input, or null; the same rules for a file
+ * (`tpi train`) and for records in the page. `hasImage`: the record has its image (a path, bytes).
+ */
+export function recordProblem(r: { question?: unknown; answer?: unknown; text?: unknown }, input: InputMode, hasImage: boolean, flag = '--input'): string | null {
+  for (const k of ['question', 'answer'] as const) {
+    const v = r[k];
+    if (typeof v !== 'string' || !v.trim()) return `"${k}" must be a non-empty string.`;
+  }
+  if (input !== 'image' && (typeof r.text !== 'string' || !r.text.trim())) return `${flag} ${input} needs a non-empty "text" (the description).`;
+  if (input === 'image' && !hasImage) return `${flag} image needs an "image".`;
+  return null;
 }
 
 function fromConversation(r: any, line: number): RawRecord {
