@@ -5,13 +5,15 @@
  * pixels (layout + drawing + float conversion, no PNG). Each measurement is repeated and the
  * median reported, because other processes on a shared machine add noise.
  *
- *   npm run bench:render [-- --workers K] [--reps N] [--repeat R]
+ *   npm run bench:render [-- --workers K] [--reps N] [--repeat R] [--dir DIR]
  *
  * --repeat R renders the 1,000 texts R times over (new ids each time): start-up and the first
  * rasterisation of each word weigh less, which shows the rate of a long run.
+ * --dir DIR puts the corpus and both renderers' images under DIR (default: the system's
+ * temporary directory), e.g. /dev/shm to take the disk's file creation out of both figures.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,12 +22,26 @@ import { renderCorpus } from '../src/cli/render-run.ts';
 import { FACES } from '../src/tpi/fonts.ts';
 import { benchmarkTexts } from './render-corpus.ts';
 
-const { values } = parseArgs({ options: { workers: { type: 'string' }, reps: { type: 'string' }, repeat: { type: 'string' } } });
-const workers = Number(values.workers ?? availableParallelism());
-const reps = Number(values.reps ?? 3);
-const repeat = Number(values.repeat ?? 1);
+const { values } = parseArgs({ options: { workers: { type: 'string' }, reps: { type: 'string' }, repeat: { type: 'string' }, dir: { type: 'string' } } });
+/** A whole number ≥ 1 from a flag, or exit with a message saying which flag was wrong. */
+function count(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench:render: --${flag} must be a whole number ≥ 1, got "${value}"`);
+    process.exit(2);
+  }
+  return n;
+}
+const workers = count('workers', values.workers, availableParallelism());
+const reps = count('reps', values.reps, 3);
+const repeat = count('repeat', values.repeat, 1);
+if (values.dir !== undefined && !statSync(values.dir, { throwIfNoEntry: false })?.isDirectory()) {
+  console.error(`bench:render: --dir ${values.dir} is not a directory`);
+  process.exit(2);
+}
 const root = join(import.meta.dirname, '..');
-const dir = mkdtempSync(join(tmpdir(), 'tpi-bench-'));
+const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'tpi-bench-'));
 const texts = Array.from({ length: repeat }, () => benchmarkTexts()).flat();
 const corpus = join(dir, 'corpus.jsonl');
 writeFileSync(corpus, texts.map((text, i) => JSON.stringify({ id: `b${String(i).padStart(5, '0')}`, text }) + '\n').join(''));
@@ -70,7 +86,23 @@ async function pixels(k: number): Promise<Run> {
   return { wall: s.seconds, work: s.seconds, cpu: s.cpuSeconds };
 }
 
+/**
+ * CPU time (ms) to create one empty file where the images go: both renderers pay it once per
+ * image, and on some virtual disks it is a large part of a fast renderer's time.
+ */
+function fileCreationMs(): number {
+  const d = join(dir, 'files');
+  mkdirSync(d);
+  const n = 500;
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) closeSync(openSync(join(d, `${i}.png`), 'w'));
+  const c = process.cpuUsage(c0);
+  clean(d);
+  return (c.user + c.system) / 1000 / n;
+}
+
 console.log(`${texts.length} texts (${repeat} × 1,000), 3–400 words, 336×336, ${workers} workers, ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}; median of ${reps}; load average ${loadavg()[0].toFixed(2)} at the start`);
+console.log(`output in ${dir}: creating an empty file there takes ${fileCreationMs().toFixed(3)} ms of CPU (paid once per image by both renderers)`);
 const fmt = (runs: Run[]) => {
   const m = (f: (r: Run) => number) => median(runs.map(f));
   return { rate: texts.length / m((r) => r.work), rateWall: texts.length / m((r) => r.wall), cpuMs: (1000 * m((r) => r.cpu)) / texts.length, work: m((r) => r.work), wall: m((r) => r.wall), cpu: m((r) => r.cpu) };
