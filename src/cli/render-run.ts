@@ -27,6 +27,8 @@ export interface RunOptions {
   batchSize?: number;
   /** Called for each bad record as soon as it is found. */
   onBad?: (b: BadRecord) => void;
+  /** Called as records are finished (rendered or found bad), with the count so far. */
+  onProgress?: (records: number) => void;
 }
 
 export interface RunSummary {
@@ -112,9 +114,14 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   if (mode === 'png') mkdirSync(join(o.outDir, 'images'), { recursive: true });
   const out = mode === 'png' ? openSync(join(o.outDir, 'data.jsonl'), 'w') : -1;
   const bad: BadRecord[] = [];
+  let finished = 0; // records rendered, failed or refused
   const reportBad = (b: BadRecord) => {
     bad.push(b);
     o.onBad?.(b);
+  };
+  const refuse = (b: BadRecord) => {
+    reportBad(b);
+    o.onProgress?.(++finished);
   };
 
   // Records are dealt out by text length in K bands, band k to thread k: a thread then sees
@@ -206,6 +213,8 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       thread.inFlight--;
       m.results.forEach((r, k) => (batch.window.results[batch.slots[k]] = r));
       batch.window.left--;
+      finished += m.results.length;
+      o.onProgress?.(finished);
       writeReady();
       pump();
     } else if (m.type === 'fatal') failure = new Error(m.message);
@@ -243,13 +252,13 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       }
       records++;
       if (!item.ok) {
-        reportBad(item.bad);
+        refuse(item.bad);
         continue;
       }
       const { record } = item;
       const first = seen.get(record.id);
       if (first !== undefined) {
-        reportBad({ index: record.index, line: record.line, reason: `the id "${record.id}" is already used on line ${first}` });
+        refuse({ index: record.index, line: record.line, reason: `the id "${record.id}" is already used on line ${first}` });
         continue;
       }
       seen.set(record.id, record.line);

@@ -90,6 +90,27 @@ describe('tpi render', () => {
     }
   });
 
+  it('shows its progress on a terminal and clears it before the summary', async () => {
+    const writes: string[] = [];
+    const wasTTY = process.stderr.isTTY;
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (writes.push(String(chunk)), true));
+    process.stderr.isTTY = true;
+    let r;
+    try {
+      r = await tpi('--in', input, '--out', join(dir, 'tty'), '--workers', '1');
+    } finally {
+      process.stderr.isTTY = wasTTY;
+      write.mockRestore();
+    }
+    expect(r.status).toBe(1);
+    const lines = writes.filter((w) => w.startsWith('\r'));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines[0]).toMatch(/^\r\x1b\[KRendering: \d+ (of 23 )?records/);
+    expect(writes.at(-1)).toBe('\r\x1b[K'); // cleared: the summary starts on a clean line
+    // Bad records are still reported whole, one line each.
+    expect([...r.stderr.matchAll(/in\.jsonl:(\d+): /g)].map((m) => Number(m[1]))).toEqual([3, 6, 9, 12, 20]);
+  });
+
   it('takes CSV and the other presets', async () => {
     const csv = join(dir, 'in.csv');
     writeFileSync(csv, 'id,text,question,answer\nc1,"A caption, with a comma.",,\nc2,,,\nc3,"東京の夜景。",Where?,Tokyo.\n');

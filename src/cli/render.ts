@@ -9,7 +9,8 @@ import type { Alignment } from '../tpi/types.ts';
 import { parseFlags, positiveInt, UsageError } from './args.ts';
 import { TEXT_RENDERERS, type TextRenderer } from './render-backend.ts';
 import type { Command } from './main.ts';
-import type { Shard } from './render-input.ts';
+import { createProgress } from './progress.ts';
+import { countJsonlRecords, shardRange, type Shard } from './render-input.ts';
 import { renderCorpus } from './render-run.ts';
 
 const HELP = `Usage: tpi render --in FILE --out DIR [options]
@@ -128,16 +129,34 @@ export const renderCommand: Command = {
     const textRenderer = (values['text-renderer'] ?? 'system') as TextRenderer;
     if (!TEXT_RENDERERS.includes(textRenderer)) throw new UsageError(`--text-renderer must be system or portable, got "${textRenderer}".`);
 
-    const summary = await renderCorpus({
-      input: values.in,
-      format,
-      outDir: values.out,
-      choices,
-      workers,
-      shard,
-      textRenderer,
-      onBad: (b) => console.error(`${values.in}:${b.line}: ${b.reason}`),
-    });
+    const progress = createProgress(process.stderr, { label: 'Rendering', print: (m) => console.error(m) });
+    // The total is counted while rendering starts (a JSONL pass is fast next to drawing); a
+    // CSV is parsed whole by the reader, so its progress shows counts without a total.
+    if (format === 'jsonl') {
+      countJsonlRecords(values.in).then(
+        (n) => {
+          const { start, end } = shardRange(n, shard);
+          progress.setTotal(end - start);
+        },
+        () => {}, // the reader reports an unreadable file
+      );
+    }
+    let summary;
+    try {
+      summary = await renderCorpus({
+        input: values.in,
+        format,
+        outDir: values.out,
+        choices,
+        workers,
+        shard,
+        textRenderer,
+        onBad: (b) => progress.log(`${values.in}:${b.line}: ${b.reason}`),
+        onProgress: (n) => progress.update(n),
+      });
+    } finally {
+      progress.end();
+    }
     const rate = summary.rendered / Math.max(summary.seconds, 1e-9);
     const part = shard ? ` (shard ${shard.index}/${shard.count})` : '';
     console.log(

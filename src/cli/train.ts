@@ -15,6 +15,7 @@ import { findModel } from '../vlm/registry.ts';
 import { parseFlags, positiveInt, UsageError } from './args.ts';
 import type { Command } from './main.ts';
 import { resolveModel } from './node-models.ts';
+import { formatDuration } from './progress.ts';
 
 const HELP = `Usage: tpi train --model ID|PATH --data train.jsonl --out ADAPTER_DIR [options]
 
@@ -136,7 +137,7 @@ export const trainCommand: Command = {
     process.on('SIGINT', onSigint);
     const log = (l: StepLog) =>
       console.log(
-        `step ${String(l.step).padStart(String(l.steps).length)}/${l.steps}  loss ${l.loss.toFixed(4)}  lr ${l.lr.toExponential(2)}  grad ${l.gradNorm.toFixed(3)}  ${l.tokensPerSecond.toFixed(0)} tok/s  eta ${formatMs(l.etaMs)}`,
+        `step ${String(l.step).padStart(String(l.steps).length)}/${l.steps}  loss ${l.loss.toFixed(4)}  lr ${l.lr.toExponential(2)}  grad ${l.gradNorm.toFixed(3)}  ${l.tokensPerSecond.toFixed(0)} tok/s  eta ${formatDuration(l.etaMs)}`,
       );
     const result = await train(model, examples, { ...TRAIN_DEFAULTS, steps, batch, lr, warmup, dropout, seed }, { onStep: log, beforeStep: () => !cancelled });
     process.off('SIGINT', onSigint);
@@ -148,8 +149,3 @@ export const trainCommand: Command = {
     return result.status === 'done' || result.status === 'cancelled' ? 0 : 1;
   },
 };
-
-function formatMs(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
