@@ -22,7 +22,15 @@ import { renderCorpus } from '../src/cli/render-run.ts';
 import { FACES } from '../src/tpi/fonts.ts';
 import { benchmarkTexts } from './render-corpus.ts';
 
-const { values } = parseArgs({ options: { workers: { type: 'string' }, reps: { type: 'string' }, repeat: { type: 'string' }, dir: { type: 'string' } } });
+const USAGE = 'usage: npm run bench:render [-- --workers K] [--reps N] [--repeat R] [--dir DIR]';
+const { values } = (() => {
+  try {
+    return parseArgs({ options: { workers: { type: 'string' }, reps: { type: 'string' }, repeat: { type: 'string' }, dir: { type: 'string' } } });
+  } catch (e) {
+    console.error(`bench:render: ${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
 /** A whole number ≥ 1 from a flag, or exit with a message saying which flag was wrong. */
 function count(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
