@@ -29,6 +29,11 @@ export interface RunOptions {
   onBad?: (b: BadRecord) => void;
   /** Called as records are finished (rendered or found bad), with the count so far. */
   onProgress?: (records: number) => void;
+  /**
+   * Stops reading the input: the records already handed to threads are finished and written,
+   * so the output stays a consistent dataset of the records before some point.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunSummary {
@@ -39,6 +44,8 @@ export interface RunSummary {
   seconds: number;
   /** CPU time of the whole process (all threads), s. */
   cpuSeconds: number;
+  /** The signal stopped the run before the end of the input. */
+  stopped: boolean;
 }
 
 /** Where batches go: a worker thread, or the main thread itself. */
@@ -245,7 +252,14 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     let unsent: InputRecord[] = [];
     const seen = new Map<string, number>();
     let records = 0;
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+      wake?.();
+    };
+    o.signal?.addEventListener('abort', stop, { once: true });
     for await (const item of readRecords(o.input, o.format, o.shard)) {
+      if (o.signal?.aborted) break;
       if (item.ok && item.before) {
         if (!seen.has(item.record.id)) seen.set(item.record.id, item.record.line);
         continue;
@@ -267,12 +281,15 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       cut(unsent);
       unsent = [];
       pump();
-      while (queued >= 2 * K * PER_THREAD) {
+      while (queued >= 2 * K * PER_THREAD && !stopped) {
         if (failure) throw failure;
         await idle();
       }
     }
-    cut(unsent);
+    o.signal?.removeEventListener('abort', stop);
+    // Records read but not dealt out yet are dropped on a stop: at most a few batches.
+    if (stopped) records -= unsent.length;
+    else cut(unsent);
     ended = true;
     pump();
     while (windows.length) {
@@ -282,7 +299,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     bad.sort((a, b) => a.line - b.line);
     if (mode === 'png') writeFileSync(join(o.outDir, 'rejected.jsonl'), rejectedJsonl(bad));
     const cpu = process.cpuUsage(cpu0);
-    return { records, rendered, bad, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return { records, rendered, bad, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, stopped };
   } finally {
     if (out >= 0) closeSync(out);
     await waitForStarts; // a thread still starting is closed too

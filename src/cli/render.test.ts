@@ -1,6 +1,6 @@
 // `tpi render` as a user runs it (a child process): bad records reported by line with the right
 // counts and exit status, shards that cover every record exactly once, output in the format.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +110,34 @@ describe('tpi render', () => {
     // Bad records are still reported whole, one line each.
     expect([...r.stderr.matchAll(/in\.jsonl:(\d+): /g)].map((m) => Number(m[1]))).toEqual([3, 6, 9, 12, 20]);
   });
+
+  it('on Ctrl-C, finishes what it has started and leaves a consistent dataset', async () => {
+    const big = join(dir, 'big.jsonl');
+    const n = 6000;
+    writeFileSync(big, Array.from({ length: n }, (_, i) => JSON.stringify({ id: `r${i}`, text: `Record ${i}: ${'words to print '.repeat(1 + (i % 40))}` }) + '\n').join(''));
+    const out = join(dir, 'stopped');
+    const child = spawn(process.execPath, [BIN, 'render', '--in', big, '--out', out, '--workers', '2'], { env: { ...process.env, NODE_OPTIONS: '' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Ctrl-C once rendering is under way (the handler is installed before the first image).
+    const images = join(out, 'images');
+    const deadline = Date.now() + 60_000;
+    while (!(existsSync(images) && readdirSync(images).length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const m = /Stopped by Ctrl-C after the first (\d+) records of the input \(their (\d+) rendered ones/.exec(stderr);
+    expect(m, stderr).not.toBeNull();
+    const [handled, rendered] = [Number(m![1]), Number(m![2])];
+    expect(rendered).toBe(handled); // no bad records in this input
+    expect(rendered).toBeGreaterThan(0);
+    expect(rendered).toBeLessThan(n);
+    // data.jsonl: exactly the first records, in order, each with its image.
+    const records = readJsonl(join(out, 'data.jsonl'));
+    expect(records.map((r) => r.id)).toEqual(Array.from({ length: rendered }, (_, i) => `r${i}`));
+    for (const r of records) expect(existsSync(join(out, r.image)), r.image).toBe(true);
+    expect(readFileSync(join(out, 'rejected.jsonl'), 'utf8')).toBe('');
+  }, 90_000);
 
   it('takes CSV and the other presets', async () => {
     const csv = join(dir, 'in.csv');

@@ -34,7 +34,10 @@ const HELP = `Usage: tpi render --in FILE --out DIR [options]
   --text-renderer MODE  system (default: Chrome's text rasterisation on this OS, pixel-identical to the
                         page on Linux) or portable (the same pixels on every OS, lighter anti-aliasing)
 
-Exit status: 0 all records rendered, 1 some records were bad (listed on stderr), 2 wrong command line.`;
+Ctrl-C stops reading the input, finishes the records already being drawn and writes them.
+
+Exit status: 0 all records rendered, 1 some records were bad (listed on stderr), 2 wrong command line,
+130 stopped by Ctrl-C.`;
 
 const ALIGNS: readonly Alignment[] = ['left', 'center', 'right', 'start', 'end'];
 
@@ -141,6 +144,14 @@ export const renderCommand: Command = {
         () => {}, // the reader reports an unreadable file
       );
     }
+    // Ctrl-C: stop reading, finish and write what the threads have (a second Ctrl-C quits now).
+    const stop = new AbortController();
+    const onSigint = () => {
+      if (stop.signal.aborted) process.exit(130);
+      stop.abort();
+      progress.log('Stopping: finishing the records already being drawn (Ctrl-C again to quit now)…');
+    };
+    process.on('SIGINT', onSigint);
     let summary;
     try {
       summary = await renderCorpus({
@@ -153,8 +164,10 @@ export const renderCommand: Command = {
         textRenderer,
         onBad: (b) => progress.log(`${values.in}:${b.line}: ${b.reason}`),
         onProgress: (n) => progress.update(n),
+        signal: stop.signal,
       });
     } finally {
+      process.off('SIGINT', onSigint);
       progress.end();
     }
     const rate = summary.rendered / Math.max(summary.seconds, 1e-9);
@@ -162,6 +175,10 @@ export const renderCommand: Command = {
     console.log(
       `Rendered ${summary.rendered} of ${summary.records} records${part} in ${summary.seconds.toFixed(2)} s (${rate.toFixed(0)} images/s, ${workers} workers, ${summary.cpuSeconds.toFixed(2)} s CPU) into ${values.out}; ${summary.bad.length} bad.`,
     );
+    if (summary.stopped) {
+      console.error(`Stopped by Ctrl-C after the first ${summary.records} records of the input (their ${summary.rendered} rendered ones are in ${values.out}/data.jsonl).`);
+      return 130;
+    }
     return summary.bad.length > 0 ? 1 : 0;
   },
 };
