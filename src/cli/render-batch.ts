@@ -1,10 +1,9 @@
 /**
- * Renders batches of records for `tpi render` and writes each PNG (the pixels never leave the
- * thread that drew them); used in each worker thread, or in the main thread with one worker.
+ * Renders batches of records for `tpi render` and encodes each PNG (the pixels never leave the
+ * thread that drew them; the PNG bytes go to the main thread, which writes every file); used in
+ * each worker thread and in the main thread.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { imagePath, type InputRecord } from '../tpi/dataset.ts';
+import type { InputRecord } from '../tpi/dataset.ts';
 import { jobFor, settingsFor } from '../tpi/job.ts';
 import { renderTpi, toModelPixels } from '../tpi/render.ts';
 import { nodeBackend, pngFile } from './render-backend.ts';
@@ -22,26 +21,22 @@ export function batchRenderer(init: ThreadInit): BatchRenderer {
   let tensor: Float32Array | undefined;
   const failed = (seq: number, e: unknown): ThreadResult => ({ seq, error: e instanceof Error ? e.message : String(e) });
   return async (records) => {
-    // Files are written in the background (libuv's thread pool) while the next images are drawn.
-    const results: Promise<ThreadResult>[] = [];
+    const results: ThreadResult[] = [];
     for (const record of records) {
       try {
         const r = await renderTpi(jobFor(record.id, record.text, init.choices, settings), backend);
-        const done: ThreadResult = { seq: record.index, meta: r.meta };
-        if (init.mode === 'png') {
-          const write = writeFile(join(init.outDir, imagePath(record.id)), pngFile(r));
-          results.push(write.then(() => done, (e) => failed(record.index, e)));
-        } else {
+        if (init.mode === 'png') results.push({ seq: record.index, meta: r.meta, png: pngFile(r) });
+        else {
           // One reused buffer, as a batch tensor would be: the cost measured is the conversion.
           if (tensor?.length !== 3 * r.meta.width * r.meta.height) tensor = new Float32Array(3 * r.meta.width * r.meta.height);
           sink += toModelPixels(r, 0.5, 0.5, tensor)[0];
-          results.push(Promise.resolve(done));
+          results.push({ seq: record.index, meta: r.meta });
         }
       } catch (e) {
-        results.push(Promise.resolve(failed(record.index, e)));
+        results.push(failed(record.index, e));
       }
     }
     if (sink === Number.MIN_VALUE) console.log(sink);
-    return Promise.all(results);
+    return results;
   };
 }

@@ -8,7 +8,6 @@ import type { TextRenderer } from './render-backend.ts';
 export type RenderMode = 'png' | 'pixels';
 
 export interface ThreadInit {
-  outDir: string;
   choices: RenderChoices;
   mode: RenderMode;
   textRenderer: TextRenderer;
@@ -16,6 +15,7 @@ export interface ThreadInit {
 
 export type ToThread = { type: 'render'; batch: number; records: InputRecord[] } | { type: 'exit' };
 
-export type ThreadResult = { seq: number; meta: TpiMeta } | { seq: number; error: string };
+/** png: the encoded file, which the main thread writes (mode png only). */
+export type ThreadResult = { seq: number; meta: TpiMeta; png?: Uint8Array } | { seq: number; error: string };
 
 export type FromThread = { type: 'ready' } | { type: 'done'; batch: number; results: ThreadResult[] } | { type: 'fatal'; message: string };

@@ -6,7 +6,7 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
+import { imagePath, llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
 import { rejectedJsonl } from '../tpi/export.ts';
 import type { RenderChoices } from '../tpi/job.ts';
 import { readRecords, type Shard } from './render-input.ts';
@@ -89,10 +89,9 @@ function inlineThread(init: ThreadInit, onMessage: (m: FromThread) => void, onEr
     send: (batch, records) => {
       queue = queue
         .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-        .then(() => {
-          // Drawing is synchronous; the files are written while the next batch is drawn.
-          render(records).then((results) => onMessage({ type: 'done', batch, results }), onError);
-        });
+        .then(() => render(records))
+        .then((results) => onMessage({ type: 'done', batch, results }))
+        .catch(onError);
     },
     close: () => queue,
     inFlight: 0,
@@ -213,12 +212,25 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     }
     if (text && out >= 0) writeSync(out, text);
   };
+  // Every image file is written here, by one thread, one at a time: creating files in one
+  // directory from several threads at once cost up to twice the CPU per file on ext4 (the
+  // kernel contends for the directory), and writing synchronously kept the rendering threads'
+  // cores for rendering (docs/bench-render.md).
+  const writeImage = (record: InputRecord, r: ThreadResult): ThreadResult => {
+    if (!('meta' in r) || !r.png) return r;
+    try {
+      writeFileSync(join(o.outDir, imagePath(record.id)), r.png);
+      return { seq: r.seq, meta: r.meta };
+    } catch (e) {
+      return { seq: r.seq, error: e instanceof Error ? e.message : String(e) };
+    }
+  };
   const onMessage = (m: FromThread) => {
     if (m.type === 'done') {
       const { batch, thread } = sent.get(m.batch)!;
       sent.delete(m.batch);
       thread.inFlight--;
-      m.results.forEach((r, k) => (batch.window.results[batch.slots[k]] = r));
+      m.results.forEach((r, k) => (batch.window.results[batch.slots[k]] = writeImage(batch.window.records[batch.slots[k]], r)));
       batch.window.left--;
       finished += m.results.length;
       o.onProgress?.(finished);
@@ -233,7 +245,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   };
   const idle = () => new Promise<void>((resolve) => (wake = resolve));
 
-  const init: ThreadInit = { outDir: o.outDir, choices: o.choices, mode, textRenderer: o.textRenderer ?? 'system' };
+  const init: ThreadInit = { choices: o.choices, mode, textRenderer: o.textRenderer ?? 'system' };
   let waitForStarts: Promise<unknown> = Promise.resolve();
   try {
     // The main thread starts at once; the other K − 1 threads join as they come up.

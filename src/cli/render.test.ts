@@ -1,7 +1,7 @@
 // `tpi render` as a user runs it (a child process): bad records reported by line with the right
 // counts and exit status, shards that cover every record exactly once, output in the format.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -138,6 +138,21 @@ describe('tpi render', () => {
     for (const r of records) expect(existsSync(join(out, r.image)), r.image).toBe(true);
     expect(readFileSync(join(out, 'rejected.jsonl'), 'utf8')).toBe('');
   }, 90_000);
+
+  it('reports an image that cannot be written as a bad record and writes the others', async () => {
+    const out = join(dir, 'blocked');
+    // A directory where one PNG should go: writing that file fails, whichever thread drew it.
+    mkdirSync(join(out, 'images', 'first.png'), { recursive: true });
+    const r = await tpi('--in', input, '--out', out, '--workers', '2');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/Rendered 17 of 23 records .*; 6 bad\./);
+    expect(r.stderr).toMatch(/in\.jsonl:1: rendering failed: .*EISDIR/);
+    const records = readJsonl(join(out, 'data.jsonl'));
+    expect(records.map((x) => x.id)).not.toContain('first');
+    expect(records).toHaveLength(17);
+    for (const rec of records) expect(existsSync(join(out, rec.image)), rec.image).toBe(true);
+    expect(readJsonl(join(out, 'rejected.jsonl')).map((b) => b.line)).toEqual([1, 3, 6, 9, 12, 20]);
+  });
 
   it('takes CSV and the other presets', async () => {
     const csv = join(dir, 'in.csv');
