@@ -10,6 +10,7 @@ import { imagePath, llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecor
 import { rejectedJsonl } from '../tpi/export.ts';
 import type { RenderChoices } from '../tpi/job.ts';
 import { readRecords, type Shard } from './render-input.ts';
+import { renderedIds } from './render-resume.ts';
 import type { TextRenderer } from './render-backend.ts';
 import { batchRenderer } from './render-batch.ts';
 import { threadEntry } from './render-thread-bundle.ts';
@@ -34,6 +35,8 @@ export interface RunOptions {
    * so the output stays a consistent dataset of the records before some point.
    */
   signal?: AbortSignal;
+  /** Keep DIR/data.jsonl and skip the records whose ids it has (see render-resume.ts). */
+  resume?: boolean;
 }
 
 export interface RunSummary {
@@ -46,6 +49,8 @@ export interface RunSummary {
   cpuSeconds: number;
   /** The signal stopped the run before the end of the input. */
   stopped: boolean;
+  /** Records skipped because data.jsonl had them already (--resume). */
+  skipped: number;
 }
 
 /** Where batches go: a worker thread, or the main thread itself. */
@@ -118,7 +123,9 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   const batchSize = o.batchSize ?? 16;
   const K = o.workers;
   if (mode === 'png') mkdirSync(join(o.outDir, 'images'), { recursive: true });
-  const out = mode === 'png' ? openSync(join(o.outDir, 'data.jsonl'), 'w') : -1;
+  const already = o.resume && mode === 'png' ? renderedIds(join(o.outDir, 'data.jsonl')) : new Set<string>();
+  const out = mode === 'png' ? openSync(join(o.outDir, 'data.jsonl'), o.resume ? 'a' : 'w') : -1;
+  let skipped = 0;
   const bad: BadRecord[] = [];
   let finished = 0; // records rendered, failed or refused
   const reportBad = (b: BadRecord) => {
@@ -288,6 +295,11 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
         continue;
       }
       seen.set(record.id, record.line);
+      if (already.has(record.id)) {
+        skipped++;
+        o.onProgress?.(++finished);
+        continue;
+      }
       unsent.push(record);
       if (unsent.length < 2 * K * batchSize) continue;
       cut(unsent);
@@ -311,7 +323,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     bad.sort((a, b) => a.line - b.line);
     if (mode === 'png') writeFileSync(join(o.outDir, 'rejected.jsonl'), rejectedJsonl(bad));
     const cpu = process.cpuUsage(cpu0);
-    return { records, rendered, bad, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, stopped };
+    return { records, rendered, bad, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, stopped, skipped };
   } finally {
     if (out >= 0) closeSync(out);
     await waitForStarts; // a thread still starting is closed too

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { validateLlavaRecord } from '../tpi/dataset.ts';
 import { main } from './main.ts';
 import { shardRange } from './render-input.ts';
+import { renderCorpus } from './render-run.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tpi.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'tpi-render-'));
@@ -152,6 +153,45 @@ describe('tpi render', () => {
     expect(records).toHaveLength(17);
     for (const rec of records) expect(existsSync(join(out, rec.image)), rec.image).toBe(true);
     expect(readJsonl(join(out, 'rejected.jsonl')).map((b) => b.line)).toEqual([1, 3, 6, 9, 12, 20]);
+  });
+
+  it('--resume renders only what is missing and ends with the same dataset as one whole run', async () => {
+    const corpus = join(dir, 'resume.jsonl');
+    const n = 400; // a stop at 40 leaves at most a few hundred records in flight
+    writeFileSync(corpus, Array.from({ length: n }, (_, i) => JSON.stringify({ id: `q${i}`, text: `Text ${i}: ${'to print '.repeat(1 + (i % 30))}` }) + '\n').join(''));
+    const whole = join(dir, 'resume-whole');
+    expect((await tpi('--in', corpus, '--out', whole, '--workers', '2')).status).toBe(0);
+    const expected = readFileSync(join(whole, 'data.jsonl'), 'utf8');
+
+    // A run stopped early (as by Ctrl-C), then a line cut off mid-write (as by a killed job).
+    const out = join(dir, 'resume-part');
+    const stop = new AbortController();
+    const first = await renderCorpus({ input: corpus, format: 'jsonl', outDir: out, choices: { preset: 'paper', font: 'sans' }, workers: 2, shard: null, batchSize: 8, signal: stop.signal, onProgress: (k) => k >= 40 && stop.abort() });
+    expect(first.stopped).toBe(true);
+    expect(first.rendered).toBeLessThan(n);
+    const partial = readFileSync(join(out, 'data.jsonl'), 'utf8');
+    expect(partial).toBe(expected.split('\n').slice(0, first.rendered).join('\n') + '\n');
+    writeFileSync(join(out, 'data.jsonl'), partial + expected.split('\n')[first.rendered].slice(0, 25));
+
+    const r = await tpi('--in', corpus, '--out', out, '--workers', '2', '--resume');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`Rendered ${n - first.rendered} of ${n} records \\(${first.rendered} already in data.jsonl\\)`));
+    expect(readFileSync(join(out, 'data.jsonl'), 'utf8')).toBe(expected);
+    expect(readdirSync(join(out, 'images')).sort()).toEqual(readdirSync(join(whole, 'images')).sort());
+    // Nothing left to do: a second resume renders nothing and changes nothing.
+    const again = await tpi('--in', corpus, '--out', out, '--resume');
+    expect(again.stdout).toMatch(new RegExp(`Rendered 0 of ${n} records \\(${n} already in data.jsonl\\)`));
+    expect(readFileSync(join(out, 'data.jsonl'), 'utf8')).toBe(expected);
+  });
+
+  it('--resume refuses a data.jsonl it cannot read, and leaves it alone', async () => {
+    const out = join(dir, 'resume-bad');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'data.jsonl'), '{"id": "a"}\nnot json\n');
+    const r = await tpi('--in', input, '--out', out, '--resume');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/data\.jsonl:2 is not JSON: cannot resume/);
+    expect(readFileSync(join(out, 'data.jsonl'), 'utf8')).toBe('{"id": "a"}\nnot json\n');
   });
 
   it('takes CSV and the other presets', async () => {

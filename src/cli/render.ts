@@ -11,6 +11,7 @@ import { TEXT_RENDERERS, type TextRenderer } from './render-backend.ts';
 import type { Command } from './main.ts';
 import { createProgress } from './progress.ts';
 import { countJsonlRecords, shardRange, type Shard } from './render-input.ts';
+import { ResumeError } from './render-resume.ts';
 import { renderCorpus } from './render-run.ts';
 
 const HELP = `Usage: tpi render --in FILE --out DIR [options]
@@ -31,6 +32,8 @@ const HELP = `Usage: tpi render --in FILE --out DIR [options]
                         per record id): rotate ≤ 15°, perspective ≤ 0.1 (corner move / canvas side),
                         paper 0–1, blur ≤ 4 px, noise ≤ 0.5, jpeg quality 1–100 (0 = off)
   --seed N              augmentation seed (default 0)
+  --resume              keep DIR/data.jsonl and render only the records whose ids it lacks (after a stop,
+                        a crash or a killed job); new records are appended
   --text-renderer MODE  system (default: Chrome's text rasterisation on this OS, pixel-identical to the
                         page on Linux) or portable (the same pixels on every OS, lighter anti-aliasing)
 
@@ -114,7 +117,7 @@ export const renderCommand: Command = {
     const s = { type: 'string' } as const;
     const { values } = parseFlags(
       argv,
-      { in: s, out: s, preset: s, size: s, font: s, workers: s, shard: s, 'min-font': s, 'max-font': s, fg: s, bg: s, align: s, augment: s, seed: s, 'text-renderer': s },
+      { resume: { type: 'boolean' }, in: s, out: s, preset: s, size: s, font: s, workers: s, shard: s, 'min-font': s, 'max-font': s, fg: s, bg: s, align: s, augment: s, seed: s, 'text-renderer': s },
       HELP,
     );
     if (values.help) {
@@ -165,18 +168,23 @@ export const renderCommand: Command = {
         onBad: (b) => progress.log(`${values.in}:${b.line}: ${b.reason}`),
         onProgress: (n) => progress.update(n),
         signal: stop.signal,
+        resume: values.resume === true,
       });
+    } catch (e) {
+      if (e instanceof ResumeError) throw new UsageError(e.message);
+      throw e;
     } finally {
       process.off('SIGINT', onSigint);
       progress.end();
     }
     const rate = summary.rendered / Math.max(summary.seconds, 1e-9);
-    const part = shard ? ` (shard ${shard.index}/${shard.count})` : '';
+    const notes = [shard ? `shard ${shard.index}/${shard.count}` : '', summary.skipped ? `${summary.skipped} already in data.jsonl` : ''].filter(Boolean);
+    const part = notes.length ? ` (${notes.join('; ')})` : '';
     console.log(
       `Rendered ${summary.rendered} of ${summary.records} records${part} in ${summary.seconds.toFixed(2)} s (${rate.toFixed(0)} images/s, ${workers} workers, ${summary.cpuSeconds.toFixed(2)} s CPU) into ${values.out}; ${summary.bad.length} bad.`,
     );
     if (summary.stopped) {
-      console.error(`Stopped by Ctrl-C after the first ${summary.records} records of the input (their ${summary.rendered} rendered ones are in ${values.out}/data.jsonl).`);
+      console.error(`Stopped by Ctrl-C after the first ${summary.records} records of the input (their ${summary.rendered + summary.skipped} rendered ones are in ${values.out}/data.jsonl); the same command with --resume renders the rest.`);
       return 130;
     }
     return summary.bad.length > 0 ? 1 : 0;
