@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { fontPath } from '../src/cli/render-backend.ts';
 import { renderCorpus } from '../src/cli/render-run.ts';
 import { FACES } from '../src/tpi/fonts.ts';
+import { coreProbe } from './render-cores.ts';
 import { benchmarkTexts } from './render-corpus.ts';
 
 const USAGE = 'usage: npm run bench:render [-- --workers K] [--reps N] [--repeat R] [--dir DIR]';
@@ -111,6 +112,15 @@ function fileCreationMs(): number {
 
 console.log(`${texts.length} texts (${repeat} × 1,000), 3–400 words, 336×336, ${workers} workers, ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}; median of ${reps}; load average ${loadavg()[0].toFixed(2)} at the start`);
 console.log(`output in ${dir}: creating an empty file there takes ${fileCreationMs().toFixed(3)} ms of CPU (paid once per image by both renderers)`);
+if (workers > 1) {
+  // Do threads slow each other down here? Memory-heavy work (deflate) against a control.
+  const slowdown = async (kind: 'deflate' | 'alu') => {
+    const p = await coreProbe(workers, kind);
+    return p.together.reduce((a, b) => a + b, 0) / p.together.length / p.one;
+  };
+  const [deflate, alu] = [await slowdown('deflate'), await slowdown('alu')];
+  console.log(`${workers} threads at once, each slower than one alone by: ×${deflate.toFixed(2)} deflating pages, ×${alu.toFixed(2)} in a register-only loop (1.00: cores that do not share caches or memory bandwidth)`);
+}
 const fmt = (runs: Run[]) => {
   const m = (f: (r: Run) => number) => median(runs.map(f));
   return { rate: texts.length / m((r) => r.work), rateWall: texts.length / m((r) => r.wall), cpuMs: (1000 * m((r) => r.cpu)) / texts.length, work: m((r) => r.work), wall: m((r) => r.wall), cpu: m((r) => r.cpu) };
