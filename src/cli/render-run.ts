@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { imagePath, llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
 import { rejectedJsonl } from '../tpi/export.ts';
 import type { RenderChoices } from '../tpi/job.ts';
+import { Bands, type Batch, type Window } from './render-bands.ts';
 import { readRecords, type Shard } from './render-input.ts';
 import { renderedIds } from './render-resume.ts';
 import type { TextRenderer } from './render-backend.ts';
@@ -104,18 +105,6 @@ function inlineThread(init: ThreadInit, onMessage: (m: FromThread) => void, onEr
   };
 }
 
-/** Consecutive input records; their lines are written once all of them are rendered. */
-interface Window {
-  records: InputRecord[];
-  results: ThreadResult[];
-  left: number; // batches not back yet
-}
-
-interface Batch {
-  window: Window;
-  slots: number[]; // positions in the window
-}
-
 export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -137,67 +126,23 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     o.onProgress?.(++finished);
   };
 
-  // Records are dealt out by text length in K bands, band k to thread k: a thread then sees
-  // texts of similar length, hence a few font sizes, and rasterises each word at fewer sizes
-  // than if every thread saw every size.
-  const bands: Batch[][] = Array.from({ length: K }, () => []);
+  const bands = new Bands(K, batchSize, PER_THREAD, MAX_TEXT_CHARS);
   const windows: Window[] = []; // in input order, not written yet
   const sent = new Map<number, { batch: Batch; thread: Thread }>();
   let nextBatch = 0;
-  let queued = 0;
   let ended = false; // all the input is read
-  const work = new Float64Array(MAX_TEXT_CHARS + 1); // by text length
-  let totalWork = 0;
   let rendered = 0;
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
   const threads: Thread[] = [];
-
   const cut = (records: InputRecord[]) => {
-    if (!records.length) return;
-    const window: Window = { records, results: new Array(records.length), left: 0 };
-    windows.push(window);
-    // Bands of about equal work over all records so far (a record costs its PNG and file, plus
-    // its words): band k takes the lengths from the k-th to the (k + 1)-th K-quantile of work.
-    const cost = (r: InputRecord) => 1 + r.text.length / 1000;
-    for (const r of records) {
-      work[Math.min(r.text.length, work.length - 1)] += cost(r);
-      totalWork += cost(r);
-    }
-    const total = totalWork;
-    const bounds: number[] = [];
-    for (let l = 0, sum = 0; l < work.length && bounds.length < K - 1; l++) {
-      sum += work[l];
-      while (bounds.length < K - 1 && sum >= ((bounds.length + 1) * total) / K) bounds.push(l);
-    }
-    const byBand: number[][] = Array.from({ length: K }, () => []);
-    records.forEach((r, i) => {
-      let band = 0;
-      while (band < bounds.length && r.text.length > bounds[band]) band++;
-      byBand[band].push(i);
-    });
-    byBand.forEach((slots, band) => {
-      for (let j = 0; j < slots.length; j += batchSize) {
-        window.left++;
-        bands[band].push({ window, slots: slots.slice(j, j + batchSize) });
-        queued++;
-      }
-    });
-  };
-  // A worker thread with nothing of its own takes another band's oldest batch; the main thread,
-  // which also reads and writes, only when that band is backed up or the input has ended.
-  const take = (band: number): Batch | undefined => {
-    if (bands[band].length) return bands[band].shift();
-    let from = -1;
-    for (let b = 0; b < K; b++) if (bands[b].length && (from < 0 || bands[b].length > bands[from].length)) from = b;
-    return from >= 0 && (band > 0 || ended || bands[from].length > 2 * PER_THREAD) ? bands[from].shift() : undefined;
+    if (records.length) windows.push(bands.cut(records));
   };
   const pump = () => {
     for (const thread of threads) {
       while (thread.inFlight < PER_THREAD) {
-        const batch = take(thread.band);
+        const batch = bands.take(thread.band, ended);
         if (!batch) break;
-        queued--;
         thread.inFlight++;
         sent.set(nextBatch, { batch, thread });
         thread.send(nextBatch++, batch.slots.map((s) => batch.window.records[s]));
@@ -305,7 +250,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       cut(unsent);
       unsent = [];
       pump();
-      while (queued >= 2 * K * PER_THREAD && !stopped) {
+      while (bands.queued >= 2 * K * PER_THREAD && !stopped) {
         if (failure) throw failure;
         await idle();
       }
