@@ -34,12 +34,16 @@ export async function countJsonlRecords(path: string): Promise<number> {
   return n;
 }
 
-/** This shard's records and bad records, in file order. */
-export async function* readRecords(path: string, format: 'jsonl' | 'csv', shard: Shard | null): AsyncGenerator<InputItem> {
+/**
+ * This shard's records and bad records, in file order. `onTotal` hears how many records the
+ * shard has as soon as the reader knows without an extra pass (a CSV, a sharded JSONL).
+ */
+export async function* readRecords(path: string, format: 'jsonl' | 'csv', shard: Shard | null, onTotal?: (records: number) => void): AsyncGenerator<InputItem> {
   if (format === 'csv') {
     const d = parseCsv(readFileSync(path, 'utf8'));
     const total = d.records.length + d.bad.length;
     const { start, end } = shardRange(total, shard);
+    onTotal?.(end - start);
     const items: InputItem[] = [...d.records.map((record) => ({ ok: true as const, record })), ...d.bad.map((bad) => ({ ok: false as const, bad }))];
     items.sort((a, b) => (a.ok ? a.record.line : a.bad.line) - (b.ok ? b.record.line : b.bad.line));
     // A CSV whose header is unusable has one bad "record" and no others: report it in every shard.
@@ -48,6 +52,7 @@ export async function* readRecords(path: string, format: 'jsonl' | 'csv', shard:
     return;
   }
   const { start, end } = shardRange(shard ? await countJsonlRecords(path) : Number.MAX_SAFE_INTEGER, shard);
+  if (shard) onTotal?.(end - start);
   let index = 0;
   let line = 0;
   for await (const raw of lines(path)) {

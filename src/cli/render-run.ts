@@ -31,6 +31,8 @@ export interface RunOptions {
   onBad?: (b: BadRecord) => void;
   /** Called as records are finished (rendered or found bad), with the count so far. */
   onProgress?: (records: number) => void;
+  /** Called with the number of records to do, when the reader knows it (see readRecords). */
+  onTotal?: (records: number) => void;
   /**
    * Stops reading the input: the records already handed to threads are finished and written,
    * so the output stays a consistent dataset of the records before some point.
@@ -222,7 +224,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       wake?.();
     };
     o.signal?.addEventListener('abort', stop, { once: true });
-    for await (const item of readRecords(o.input, o.format, o.shard)) {
+    for await (const item of readRecords(o.input, o.format, o.shard, o.onTotal)) {
       if (o.signal?.aborted) break;
       if (item.ok && item.before) {
         if (!seen.has(item.record.id)) seen.set(item.record.id, item.record.line);

@@ -91,18 +91,23 @@ describe('tpi render', () => {
     }
   });
 
-  it('shows its progress on a terminal and clears it before the summary', async () => {
+  /** The command in this process with stderr taken for a terminal; what it wrote there. */
+  async function onTerminal(...args: string[]) {
     const writes: string[] = [];
     const wasTTY = process.stderr.isTTY;
     const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (writes.push(String(chunk)), true));
     process.stderr.isTTY = true;
-    let r;
     try {
-      r = await tpi('--in', input, '--out', join(dir, 'tty'), '--workers', '1');
+      return { ...(await tpi(...args)), writes };
     } finally {
       process.stderr.isTTY = wasTTY;
       write.mockRestore();
     }
+  }
+
+  it('shows its progress on a terminal and clears it before the summary', async () => {
+    const r = await onTerminal('--in', input, '--out', join(dir, 'tty'), '--workers', '1');
+    const writes = r.writes;
     expect(r.status).toBe(1);
     const lines = writes.filter((w) => w.startsWith('\r'));
     expect(lines.length).toBeGreaterThanOrEqual(2);
@@ -110,6 +115,16 @@ describe('tpi render', () => {
     expect(writes.at(-1)).toBe('\r\x1b[K'); // cleared: the summary starts on a clean line
     // Bad records are still reported whole, one line each.
     expect([...r.stderr.matchAll(/in\.jsonl:(\d+): /g)].map((m) => Number(m[1]))).toEqual([3, 6, 9, 12, 20]);
+  });
+
+  it('knows the total from the start for a CSV and for a shard', async () => {
+    const csv = join(dir, 'progress.csv');
+    writeFileSync(csv, 'id,text\na,"One."\nb,"Two."\nc,\nd,"Four."\n');
+    const c = await onTerminal('--in', csv, '--out', join(dir, 'progress-csv'));
+    expect(c.writes.find((w) => w.includes('Rendering:'))).toMatch(/Rendering: \d of 4 records \(\d+%\)/);
+    // Shard 1/3 of the 23 records: records 0–6.
+    const sh = await onTerminal('--in', input, '--out', join(dir, 'progress-shard'), '--shard', '1/3');
+    expect(sh.writes.find((w) => w.includes('Rendering:'))).toMatch(/Rendering: \d of 7 records/);
   });
 
   it('on Ctrl-C, finishes what it has started and leaves a consistent dataset', async () => {

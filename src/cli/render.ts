@@ -10,7 +10,7 @@ import { parseFlags, positiveInt, UsageError } from './args.ts';
 import { TEXT_RENDERERS, type TextRenderer } from './render-backend.ts';
 import type { Command } from './main.ts';
 import { createProgress } from './progress.ts';
-import { countJsonlRecords, shardRange, type Shard } from './render-input.ts';
+import { countJsonlRecords, type Shard } from './render-input.ts';
 import { ResumeError } from './render-resume.ts';
 import { renderCorpus } from './render-run.ts';
 
@@ -136,17 +136,10 @@ export const renderCommand: Command = {
     if (!TEXT_RENDERERS.includes(textRenderer)) throw new UsageError(`--text-renderer must be system or portable, got "${textRenderer}".`);
 
     const progress = createProgress(process.stderr, { label: 'Rendering', print: (m) => console.error(m) });
-    // The total is counted while rendering starts (a JSONL pass is fast next to drawing); a
-    // CSV is parsed whole by the reader, so its progress shows counts without a total.
-    if (format === 'jsonl') {
-      countJsonlRecords(values.in).then(
-        (n) => {
-          const { start, end } = shardRange(n, shard);
-          progress.setTotal(end - start);
-        },
-        () => {}, // the reader reports an unreadable file
-      );
-    }
+    // The reader knows the total of a CSV (parsed whole) and of a sharded JSONL (counted to
+    // find the shard); a whole JSONL is counted here while rendering starts (a pass over the
+    // file is fast next to drawing).
+    if (format === 'jsonl' && !shard) countJsonlRecords(values.in).then((n) => progress.setTotal(n), () => {}); // the reader reports an unreadable file
     // Ctrl-C: stop reading, finish and write what the threads have (a second Ctrl-C quits now).
     const stop = new AbortController();
     const onSigint = () => {
@@ -167,6 +160,7 @@ export const renderCommand: Command = {
         textRenderer,
         onBad: (b) => progress.log(`${values.in}:${b.line}: ${b.reason}`),
         onProgress: (n) => progress.update(n),
+        onTotal: (n) => progress.setTotal(n),
         signal: stop.signal,
         resume: values.resume === true,
       });
