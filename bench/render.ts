@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags, positiveInt, UsageError } from '../src/cli/args.ts';
 import { fontPath } from '../src/cli/render-backend.ts';
 import { renderCorpus } from '../src/cli/render-run.ts';
 import { FACES } from '../src/tpi/fonts.ts';
@@ -24,33 +24,30 @@ import { coreProbe } from './render-cores.ts';
 import { benchmarkTexts } from './render-corpus.ts';
 
 const USAGE = 'usage: npm run bench:render [-- --workers K] [--reps N] [--repeat R] [--dir DIR]';
-const { values } = (() => {
+/** The flags, checked as the CLI's are; a wrong one ends the run with a message and status 2. */
+function flags() {
   try {
-    return parseArgs({ options: { workers: { type: 'string' }, reps: { type: 'string' }, repeat: { type: 'string' }, dir: { type: 'string' } } });
+    const s = { type: 'string' } as const;
+    const { values } = parseFlags(process.argv.slice(2), { workers: s, reps: s, repeat: s, dir: s }, USAGE);
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (values.dir !== undefined && !statSync(values.dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--dir ${values.dir} is not a directory.`);
+    return {
+      workers: positiveInt('workers', values.workers, availableParallelism()),
+      reps: positiveInt('reps', values.reps, 3),
+      repeat: positiveInt('repeat', values.repeat, 1),
+      dir: values.dir,
+    };
   } catch (e) {
-    console.error(`bench:render: ${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    console.error(`bench:render: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(2);
   }
-})();
-/** A whole number ≥ 1 from a flag, or exit with a message saying which flag was wrong. */
-function count(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`bench:render: --${flag} must be a whole number ≥ 1, got "${value}"`);
-    process.exit(2);
-  }
-  return n;
 }
-const workers = count('workers', values.workers, availableParallelism());
-const reps = count('reps', values.reps, 3);
-const repeat = count('repeat', values.repeat, 1);
-if (values.dir !== undefined && !statSync(values.dir, { throwIfNoEntry: false })?.isDirectory()) {
-  console.error(`bench:render: --dir ${values.dir} is not a directory`);
-  process.exit(2);
-}
+const { workers, reps, repeat, dir: outRoot } = flags();
 const root = join(import.meta.dirname, '..');
-const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'tpi-bench-'));
+const dir = mkdtempSync(join(outRoot ?? tmpdir(), 'tpi-bench-'));
 const texts = Array.from({ length: repeat }, () => benchmarkTexts()).flat();
 const corpus = join(dir, 'corpus.jsonl');
 writeFileSync(corpus, texts.map((text, i) => JSON.stringify({ id: `b${String(i).padStart(5, '0')}`, text }) + '\n').join(''));
@@ -106,7 +103,7 @@ function fileCreationMs(): number {
   const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) closeSync(openSync(join(d, `${i}.png`), 'w'));
   const c = process.cpuUsage(c0);
-  clean(d);
+  // Left in place until the end (deleting files can slow the next creations on some disks).
   return (c.user + c.system) / 1000 / n;
 }
 

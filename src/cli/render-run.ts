@@ -218,12 +218,8 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     let unsent: InputRecord[] = [];
     const seen = new Map<string, number>();
     let records = 0;
-    let stopped = false;
-    const stop = () => {
-      stopped = true;
-      wake?.();
-    };
-    o.signal?.addEventListener('abort', stop, { once: true });
+    const wakeUp = () => wake?.(); // a stop ends the wait for the threads below
+    o.signal?.addEventListener('abort', wakeUp, { once: true });
     for await (const item of readRecords(o.input, o.format, o.shard, o.onTotal)) {
       if (o.signal?.aborted) break;
       if (item.ok && item.before) {
@@ -252,13 +248,15 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       cut(unsent);
       unsent = [];
       pump();
-      while (bands.queued >= 2 * K * PER_THREAD && !stopped) {
+      while (bands.queued >= 2 * K * PER_THREAD && !o.signal?.aborted) {
         if (failure) throw failure;
         await idle();
       }
     }
-    o.signal?.removeEventListener('abort', stop);
-    // Records read but not dealt out yet are dropped on a stop: at most a few batches.
+    o.signal?.removeEventListener('abort', wakeUp);
+    // Whether a stop came while the input was read (a later one changes nothing). The records
+    // read but not dealt out yet are then dropped: at most a few batches.
+    const stopped = o.signal?.aborted ?? false;
     if (stopped) records -= unsent.length;
     else cut(unsent);
     ended = true;

@@ -11,7 +11,6 @@ import { TEXT_RENDERERS, type TextRenderer } from './render-backend.ts';
 import type { Command } from './main.ts';
 import { createProgress } from './progress.ts';
 import { countJsonlRecords, type Shard } from './render-input.ts';
-import { ResumeError } from './render-resume.ts';
 import { renderCorpus } from './render-run.ts';
 
 const HELP = `Usage: tpi render --in FILE --out DIR [options]
@@ -137,9 +136,9 @@ export const renderCommand: Command = {
 
     const progress = createProgress(process.stderr, { label: 'Rendering', print: (m) => console.error(m) });
     // The reader knows the total of a CSV (parsed whole) and of a sharded JSONL (counted to
-    // find the shard); a whole JSONL is counted here while rendering starts (a pass over the
-    // file is fast next to drawing).
-    if (format === 'jsonl' && !shard) countJsonlRecords(values.in).then((n) => progress.setTotal(n), () => {}); // the reader reports an unreadable file
+    // find the shard). A whole JSONL is counted by a second pass only for a terminal's line,
+    // while rendering starts; a log's lines show counts without it.
+    if (format === 'jsonl' && !shard && process.stderr.isTTY) countJsonlRecords(values.in).then((n) => progress.setTotal(n), () => {}); // the reader reports an unreadable file
     // Ctrl-C: stop reading, finish and write what the threads have (a second Ctrl-C quits now).
     const stop = new AbortController();
     const onSigint = () => {
@@ -164,9 +163,6 @@ export const renderCommand: Command = {
         signal: stop.signal,
         resume: values.resume === true,
       });
-    } catch (e) {
-      if (e instanceof ResumeError) throw new UsageError(e.message);
-      throw e;
     } finally {
       process.off('SIGINT', onSigint);
       progress.end();
