@@ -91,6 +91,55 @@ test('presets fill the question and keyboard-only use works', async ({ page }) =
   await expect(page.getByTestId('turn').first().getByTestId('answer-text')).not.toHaveText('');
 });
 
+/** Makes the page's image decoding slow, as on a loaded machine: the first call by `firstMs`, later ones by 100 ms. */
+async function slowImageDecoding(page: import('@playwright/test').Page, firstMs: number): Promise<void> {
+  await page.addInitScript((ms) => {
+    const decode = window.createImageBitmap.bind(window);
+    let calls = 0;
+    (window as { createImageBitmap: unknown }).createImageBitmap = (...args: Parameters<typeof decode>) =>
+      new Promise((r) => setTimeout(r, calls++ === 0 ? ms : 100)).then(() => decode(...args));
+  }, firstMs);
+}
+
+test('a question asked while the image is still being read waits for it', async ({ page }) => {
+  await slowImageDecoding(page, 1500);
+  await openWithModel(page, 'wasm');
+  await pickImage(page, 'chelsea.png', cat);
+  await page.getByLabel('Question').fill('What animal is this?');
+  await page.getByLabel('Question').press('Enter');
+  const turn = page.getByTestId('turn').first();
+  await expect(turn).toHaveAttribute('data-streaming', 'false', { timeout: 90_000 });
+  await expect(turn.locator('.question')).toHaveText('What animal is this?');
+  await expect(turn.getByTestId('answer-text')).not.toHaveText('');
+  await expect(page.getByRole('img', { name: /chelsea\.png/ })).toBeVisible();
+  await expect(alertBox(page)).toBeEmpty();
+});
+
+test('of two images picked in quick succession, the one picked last is kept', async ({ page }) => {
+  await slowImageDecoding(page, 1500);
+  await openWithModel(page, 'wasm');
+  await pickImage(page, 'rocket.jpg', rocket, 'image/jpeg');
+  await pickImage(page, 'chelsea.png', cat);
+  await expect(page.getByRole('img', { name: /chelsea\.png/ })).toBeVisible();
+  // The slow first pick has finished by now and did not replace the newer one.
+  await page.waitForTimeout(2000);
+  await expect(page.getByRole('img', { name: /chelsea\.png/ })).toBeVisible();
+});
+
+test('picking another image while an answer streams starts a new conversation about it', async ({ page }) => {
+  await openWithModel(page, 'wasm');
+  await pickImage(page, 'rocket.jpg', rocket, 'image/jpeg');
+  await page.getByLabel('Question').fill('Describe everything you see in great detail.');
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+  await expect(page.getByTestId('turn').first().getByTestId('answer-text')).not.toHaveText('');
+  await pickImage(page, 'chelsea.png', cat);
+  await expect(page.getByRole('img', { name: /chelsea\.png/ })).toBeVisible();
+  await expect(page.getByTestId('turn')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Ask', exact: true })).toBeEnabled();
+  expect(await askAndWait(page, 'What animal is this?')).not.toBe('');
+  await expect(page.getByTestId('turn')).toHaveCount(1);
+});
+
 test('a page reload keeps working', async ({ page }) => {
   await openWithModel(page, 'wasm');
   await page.reload();

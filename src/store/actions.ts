@@ -104,21 +104,36 @@ export async function clearModelCache(): Promise<void> {
   }
 }
 
-export async function pickImage(file: File | Blob, name = (file as File).name ?? 'pasted image', pixels?: PixelImage): Promise<void> {
+/** The pick being read, if any: an ask waits for it, so an image picked just before asking is the one asked about. */
+let picking: Promise<void> = Promise.resolve();
+let pickSeq = 0;
+
+export function pickImage(file: File | Blob, name = (file as File).name ?? 'pasted image', pixels?: PixelImage): Promise<void> {
+  const seq = ++pickSeq;
+  const done = readPick(file, name, pixels, () => seq === pickSeq);
+  picking = done;
+  return done;
+}
+
+async function readPick(file: File | Blob, name: string, pixels: PixelImage | undefined, newest: () => boolean): Promise<void> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const check = checkImageBytes(bytes, name);
   if (!check.ok) {
-    showAlert(check.message);
+    if (newest()) showAlert(check.message);
     return;
   }
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes]));
   } catch {
-    showAlert(`"${name}" could not be decoded: the file is damaged or not a ${check.format.toUpperCase()}.`);
+    if (newest()) showAlert(`"${name}" could not be decoded: the file is damaged or not a ${check.format.toUpperCase()}.`);
     return;
   }
   bitmap.close();
+  // Two picks in quick succession: the one made last wins, whichever finished reading first.
+  if (!newest()) return;
+  // The conversation belongs to the old image: an answer still streaming about it stops.
+  if (getState().asking) engine().stop();
   const prev = getState().image;
   if (prev) URL.revokeObjectURL(prev.url);
   const url = URL.createObjectURL(new Blob([bytes], { type: `image/${check.format}` }));
@@ -136,6 +151,8 @@ export function newConversation(): void {
 }
 
 export async function ask(): Promise<void> {
+  if (getState().asking) return;
+  await picking;
   const { image, question, turns, asking, status } = getState();
   if (asking) return;
   const q = question.trim();
