@@ -9,6 +9,7 @@ import { DEFAULT_LOCAL_MODEL_ID, findModel } from '../vlm/registry.ts';
 import type { DevicePreference } from '../vlm/dtype.ts';
 import { engineClient, setDeviceLostHandler } from './engine.ts';
 import { clearAlert, getState, setState, showAlert, type AnswerTurn } from './store.ts';
+import { createPicks } from './picks.ts';
 import { parseUrlParams } from './url.ts';
 
 const engine = () => engineClient();
@@ -104,15 +105,10 @@ export async function clearModelCache(): Promise<void> {
   }
 }
 
-/** The pick being read, if any: an ask waits for it, so an image picked just before asking is the one asked about. */
-let picking: Promise<void> = Promise.resolve();
-let pickSeq = 0;
+const picks = createPicks();
 
 export function pickImage(file: File | Blob, name = (file as File).name ?? 'pasted image', pixels?: PixelImage): Promise<void> {
-  const seq = ++pickSeq;
-  const done = readPick(file, name, pixels, () => seq === pickSeq);
-  picking = done;
-  return done;
+  return picks.pick((newest) => readPick(file, name, pixels, newest));
 }
 
 async function readPick(file: File | Blob, name: string, pixels: PixelImage | undefined, newest: () => boolean): Promise<void> {
@@ -152,7 +148,8 @@ export function newConversation(): void {
 
 export async function ask(): Promise<void> {
   if (getState().asking) return;
-  await picking;
+  // An image picked just before asking is the one asked about.
+  await picks.settled();
   const { image, question, turns, asking, status } = getState();
   if (asking) return;
   const q = question.trim();

@@ -11,6 +11,7 @@ import { withDescription } from '../vlm/prompt.ts';
 import { EngineError, type AskRequest, type PixelImage } from '../vlm/protocol.ts';
 import { getCompare, setCompare, DESCRIBE_PROMPT, type CompareForm, type ComparePreset, type FormAnswer } from './compare.ts';
 import { finishedAnswer, questionList } from './compare-logic.ts';
+import { createPicks } from './picks.ts';
 import { engineClient } from './engine.ts';
 import { nativeSize } from './model-size.ts';
 import { clearAlert, getState as getApp, showAlert } from './store.ts';
@@ -18,15 +19,22 @@ import { clearAlert, getState as getApp, showAlert } from './store.ts';
 const engine = () => engineClient();
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export async function pickCompareImage(file: Blob, name = (file as File).name ?? 'image'): Promise<void> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const check = checkImageBytes(bytes, name);
-  if (!check.ok) return showAlert(check.message);
-  const prev = getCompare().image;
-  if (prev) URL.revokeObjectURL(prev.url);
-  const url = URL.createObjectURL(new Blob([bytes], { type: `image/${check.format}` }));
-  clearAlert();
-  setCompare({ image: { bytes, name, url, width: check.width, height: check.height }, rows: [] });
+const picks = createPicks();
+
+export function pickCompareImage(file: Blob, name = (file as File).name ?? 'image'): Promise<void> {
+  return picks.pick(async (newest) => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (!newest()) return;
+    const check = checkImageBytes(bytes, name);
+    if (!check.ok) return showAlert(check.message);
+    // The rows are answers about the old image: a run or a description in progress stops.
+    stopCompare();
+    const prev = getCompare().image;
+    if (prev) URL.revokeObjectURL(prev.url);
+    const url = URL.createObjectURL(new Blob([bytes], { type: `image/${check.format}` }));
+    clearAlert();
+    setCompare({ image: { bytes, name, url, width: check.width, height: check.height }, rows: [] });
+  });
 }
 
 export const setDescription = (description: string) => setCompare({ description });
@@ -60,6 +68,7 @@ async function stream(req: AskRequest, onText: (text: string) => void) {
 
 /** The model writes the description from the real image; it stays editable. */
 export async function describe(): Promise<void> {
+  await picks.settled();
   const { image, describing, running } = getCompare();
   if (describing || running || !ready()) return;
   if (!image) return showAlert('Choose a real image first.');
@@ -102,6 +111,7 @@ function setAnswer(row: number, form: CompareForm, a: FormAnswer): void {
 let stopped = false;
 
 export async function runCompare(): Promise<void> {
+  await picks.settled();
   const { image, description, questions, running, describing } = getCompare();
   if (running || describing || !ready()) return;
   const qs = questionList(questions);
