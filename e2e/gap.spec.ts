@@ -62,6 +62,29 @@ test('plots N items in three forms, exports CSV, keeps the items across a reload
   await expect(page.getByLabel('Description of rocket')).toHaveValue('A rocket going up.');
 });
 
+test('a second drop while the first is still being read keeps both', async ({ page }) => {
+  // The pair set's text reads slowly, as a big file would: the second drop finishes first.
+  await page.addInitScript(() => {
+    const text = Blob.prototype.text;
+    let calls = 0;
+    Blob.prototype.text = function (this: Blob) {
+      return new Promise<void>((r) => setTimeout(r, calls++ === 0 ? 1500 : 0)).then(() => text.call(this));
+    };
+  });
+  await openWithModel(page, 'wasm');
+  await page.getByRole('link', { name: 'Gap' }).click();
+  const add = page.getByLabel('Add images or a pair set');
+  await add.setInputFiles([
+    { name: 'pairs.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(pairs.map((p) => JSON.stringify(p)).join('\n')) },
+    { name: 'cat.png', mimeType: 'image/png', buffer: cat },
+    { name: 'rocket.jpg', mimeType: 'image/jpeg', buffer: rocket },
+  ]);
+  await add.setInputFiles([{ name: 'another.png', mimeType: 'image/png', buffer: cat }]);
+  await expect(page.getByTestId('gap-count')).toContainText('5 items');
+  await expect(page.getByLabel('Description of another')).toHaveValue('');
+  await expect(page.getByLabel('Description of rocket')).toHaveValue('A rocket going up.');
+});
+
 test('plots a features.json from `tpi gap --clip` in either lens', async ({ page, net }) => {
   // No model is needed: the default (Hub) model's reachability check is answered offline.
   net.allow('huggingface.co');

@@ -75,8 +75,7 @@ function imageItem(id: string, bytes: Uint8Array, name: string, bad: BadPair[], 
 /** Adds dropped files: a .jsonl pair set (its images may come with it), or images in bulk. */
 export async function addFiles(files: readonly File[]): Promise<void> {
   const bad: BadPair[] = [];
-  const items = [...getGap().items];
-  const taken = new Set(items.map((i) => i.id));
+  const read: { id: string; name: string; bytes: Uint8Array; line?: number; text?: string; question?: string; answer?: string }[] = [];
   const byName = new Map(files.map((f) => [f.name, f]));
   const jsonl = files.filter((f) => /\.jsonl?$/i.test(f.name));
   for (const file of jsonl) {
@@ -84,20 +83,24 @@ export async function addFiles(files: readonly File[]): Promise<void> {
     bad.push(...parsed.bad);
     for (const r of parsed.records) {
       const bytes = dataUrlBytes(r.image) ?? (await byName.get(r.image.split('/').pop() ?? '')?.arrayBuffer().then((b) => new Uint8Array(b)));
-      if (!bytes) {
-        bad.push({ line: r.line, id: r.id, reason: `image "${r.image.slice(0, 60)}" not found among the dropped files` });
-        continue;
-      }
-      const it = imageItem(uniqueId(r.id, taken), bytes, r.image, bad, r.line);
-      if (it) items.push({ ...it, text: r.text, question: r.question, answer: r.answer });
+      if (!bytes) bad.push({ line: r.line, id: r.id, reason: `image "${r.image.slice(0, 60)}" not found among the dropped files` });
+      else read.push({ id: r.id, name: r.image, bytes, line: r.line, text: r.text, question: r.question, answer: r.answer });
     }
   }
   if (!jsonl.length) {
     for (const f of files.filter((f) => IMAGE.test(f.name) || f.type.startsWith('image/'))) {
-      const it = imageItem(uniqueId(f.name.replace(/\.[^.]+$/, ''), taken), new Uint8Array(await f.arrayBuffer()), f.name, bad);
-      if (it) items.push(it);
+      read.push({ id: f.name.replace(/\.[^.]+$/, ''), name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
     }
   }
+  // Added to the items as they are now, not as they were before reading: another drop read
+  // meanwhile, or a description typed meanwhile, is kept.
+  const items = [...getGap().items];
+  const taken = new Set(items.map((i) => i.id));
+  for (const r of read) {
+    const it = imageItem(uniqueId(r.id, taken), r.bytes, r.name, bad, r.line);
+    if (it) items.push(r.text === undefined ? it : { ...it, text: r.text, question: r.question, answer: r.answer });
+  }
+  bad.sort((a, b) => a.line - b.line);
   setGap({ bad });
   setItems(items);
 }
