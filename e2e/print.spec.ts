@@ -93,6 +93,24 @@ test('imports a dataset, reports bad lines, renders all, exports a zip, survives
   await expect(page.getByTestId('dataset-summary')).toHaveCount(0);
 });
 
+test('of two datasets imported in quick succession, the one chosen last is kept', async ({ page }) => {
+  // The first file reads slowly, as a big one would, and finishes after the second.
+  await page.addInitScript(() => {
+    const text = Blob.prototype.text;
+    let calls = 0;
+    Blob.prototype.text = function (this: Blob) {
+      return new Promise<void>((r) => setTimeout(r, calls++ === 0 ? 1500 : 0)).then(() => text.call(this));
+    };
+  });
+  await open(page);
+  const input = page.getByLabel('Import dataset (JSONL or CSV)');
+  await input.setInputFiles({ name: 'first.jsonl', mimeType: 'application/json', buffer: Buffer.from(DATASET) });
+  await input.setInputFiles({ name: 'second.csv', mimeType: 'text/csv', buffer: Buffer.from('text\nOne.\nTwo.') });
+  await expect(page.getByTestId('dataset-summary')).toHaveText('second.csv: 2 records');
+  await page.waitForTimeout(2000); // the first file has been read by now
+  await expect(page.getByTestId('dataset-summary')).toHaveText('second.csv: 2 records');
+});
+
 test('a big batch can be cancelled; imported text is never treated as HTML', async ({ page }) => {
   await open(page);
   const rows = ['text,id', '"<img src=x onerror=""window.__pwned=1"">, quoted",html'];

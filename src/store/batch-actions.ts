@@ -8,6 +8,7 @@ import { jobFor, settingsFor } from '../tpi/job.ts';
 import { renderPool } from '../tpi/render-client.ts';
 import { RenderCancelled } from '../tpi/render-pool.ts';
 import { choicesOf } from './print-actions.ts';
+import { createPicks } from './picks.ts';
 import { saveDataset } from './print-db.ts';
 import { getPrint, setPrint, type BatchState, type Thumb } from './print.ts';
 
@@ -26,25 +27,31 @@ function clearResults(): void {
   setPrint({ thumbs: [], batch: null });
 }
 
-export async function importDataset(file: File): Promise<void> {
-  if (getPrint().batch?.running) return;
-  if (file.size > MAX_IMPORT_BYTES) {
-    setPrint({ datasetError: `"${file.name}" is ${(file.size / 2 ** 20).toFixed(0)} MB; the page takes up to ${MAX_IMPORT_BYTES / 2 ** 20} MB (use \`tpi render\` for more).` });
-    return;
-  }
-  const parsed = parseDataset(await file.text(), file.name);
-  if (parsed.records.length === 0 && parsed.bad.length === 0) {
-    setPrint({ datasetError: `"${file.name}" has no records.` });
-    return;
-  }
-  clearResults();
-  const dataset = { name: file.name, ...parsed };
-  setPrint({ dataset, datasetError: null });
-  try {
-    await saveDataset(dataset);
-  } catch (e) {
-    setPrint({ datasetError: `The dataset could not be saved in the browser, so it will not survive a reload: ${message(e)}` });
-  }
+const imports = createPicks();
+
+export function importDataset(file: File): Promise<void> {
+  if (getPrint().batch?.running) return Promise.resolve();
+  return imports.pick(async (newest) => {
+    if (file.size > MAX_IMPORT_BYTES) {
+      setPrint({ datasetError: `"${file.name}" is ${(file.size / 2 ** 20).toFixed(0)} MB; the page takes up to ${MAX_IMPORT_BYTES / 2 ** 20} MB (use \`tpi render\` for more).` });
+      return;
+    }
+    const parsed = parseDataset(await file.text(), file.name);
+    // Two imports in quick succession: the file chosen last is the dataset.
+    if (!newest()) return;
+    if (parsed.records.length === 0 && parsed.bad.length === 0) {
+      setPrint({ datasetError: `"${file.name}" has no records.` });
+      return;
+    }
+    clearResults();
+    const dataset = { name: file.name, ...parsed };
+    setPrint({ dataset, datasetError: null });
+    try {
+      await saveDataset(dataset);
+    } catch (e) {
+      setPrint({ datasetError: `The dataset could not be saved in the browser, so it will not survive a reload: ${message(e)}` });
+    }
+  });
 }
 
 export async function clearDataset(): Promise<void> {
@@ -59,6 +66,8 @@ export function cancelBatch(): void {
 }
 
 export async function renderAll(): Promise<void> {
+  // A dataset still being read is the one rendered.
+  await imports.settled();
   const { dataset, settings, batch } = getPrint();
   if (!dataset || batch?.running) return;
   let layout;

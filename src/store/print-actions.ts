@@ -120,10 +120,13 @@ function scheduleSave(): void {
 export async function restorePrint(): Promise<void> {
   if (getPrint().restored) return;
   setPrint({ restored: true });
+  const before = getPrint();
   try {
     const [draft, dataset] = await Promise.all([loadDraft(), loadDataset()]);
-    if (draft) setPrint({ text: draft.text, settings: restoredSettings(draft.settings) });
-    if (dataset) setPrint({ dataset });
+    // What the user did while the saved work was being read wins over it.
+    const now = getPrint();
+    if (draft && now.text === before.text && now.settings === before.settings) setPrint({ text: draft.text, settings: restoredSettings(draft.settings) });
+    if (dataset && now.dataset === before.dataset) setPrint({ dataset });
   } catch (e) {
     setPrint({ datasetError: `Saved work could not be read: ${message(e)}` });
   }
