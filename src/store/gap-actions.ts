@@ -200,6 +200,8 @@ export async function measureGap(): Promise<void> {
 
 /** Loads a features.json written by `tpi gap` (or exported here): plots and measures it as it is. */
 export async function loadFeatures(file: Blob): Promise<void> {
+  // A run in progress would replace the loaded features with its own when it ends.
+  if (getGap().work) return showAlert('Wait for the current run to finish, or cancel it, before loading features.');
   try {
     const raw = JSON.parse(await file.text()) as unknown;
     if (!Array.isArray(raw)) throw new Error('expected a JSON list of {id, lens, form, vector}');
