@@ -16,7 +16,7 @@ function Input({ form }: { form: CompareForm }) {
     ) : (
       <p className="hint">The description is printed when you compare.</p>
     );
-  return <p className="compare-text">{description || 'No description yet.'}</p>;
+  return description ? <p className="compare-text">{description}</p> : <p className="hint">No description yet.</p>;
 }
 
 /** One form's column: its input, then its answer to every question. */
