@@ -1,6 +1,6 @@
 /** The Ask view with the tiny model on WebGPU and on WASM: load, pick, ask, stream, follow up. */
 import { readFileSync } from 'node:fs';
-import { alertBox, askAndWait, expect, openWithModel, pickImage, test } from './fixtures.ts';
+import { alertBox, askAndWait, expect, openWithModel, pickImage, slowCallsDone, slowFirstCall, test } from './fixtures.ts';
 
 const cat = readFileSync(new URL('./fixtures/chelsea-small.png', import.meta.url));
 const rocket = readFileSync(new URL('./fixtures/rocket-small.jpg', import.meta.url));
@@ -91,18 +91,8 @@ test('presets fill the question and keyboard-only use works', async ({ page }) =
   await expect(page.getByTestId('turn').first().getByTestId('answer-text')).not.toHaveText('');
 });
 
-/** Makes the page's image decoding slow, as on a loaded machine: the first call by `firstMs`, later ones by 100 ms. */
-async function slowImageDecoding(page: import('@playwright/test').Page, firstMs: number): Promise<void> {
-  await page.addInitScript((ms) => {
-    const decode = window.createImageBitmap.bind(window);
-    let calls = 0;
-    (window as { createImageBitmap: unknown }).createImageBitmap = (...args: Parameters<typeof decode>) =>
-      new Promise((r) => setTimeout(r, calls++ === 0 ? ms : 100)).then(() => decode(...args));
-  }, firstMs);
-}
-
 test('a question asked while the image is still being read waits for it', async ({ page }) => {
-  await slowImageDecoding(page, 1500);
+  await slowFirstCall(page, 'createImageBitmap', 1500);
   await openWithModel(page, 'wasm');
   await pickImage(page, 'chelsea.png', cat);
   await page.getByLabel('Question').fill('What animal is this?');
@@ -116,13 +106,13 @@ test('a question asked while the image is still being read waits for it', async 
 });
 
 test('of two images picked in quick succession, the one picked last is kept', async ({ page }) => {
-  await slowImageDecoding(page, 1500);
+  await slowFirstCall(page, 'createImageBitmap', 1500);
   await openWithModel(page, 'wasm');
   await pickImage(page, 'rocket.jpg', rocket, 'image/jpeg');
   await pickImage(page, 'chelsea.png', cat);
   await expect(page.getByRole('img', { name: /chelsea\.png/ })).toBeVisible();
-  // The slow first pick has finished by now and did not replace the newer one.
-  await page.waitForTimeout(2000);
+  // The slow first pick has finished, and did not replace the newer one.
+  await slowCallsDone(page, 2);
   await expect(page.getByRole('img', { name: /chelsea\.png/ })).toBeVisible();
 });
 

@@ -54,3 +54,31 @@ export async function askAndWait(page: Page, question: string): Promise<string> 
   await expect(turn).toHaveAttribute('data-streaming', 'false', { timeout: 90_000 });
   return (await turn.getByTestId('answer-text').textContent()) ?? '';
 }
+
+/**
+ * Makes the page's first call of `fn` (decoding an image, or reading a file's text) `ms` slower,
+ * as on a loaded machine or with a big file; slowCallsDone waits until `n` calls have finished.
+ */
+export async function slowFirstCall(page: Page, fn: 'createImageBitmap' | 'Blob.text', ms: number): Promise<void> {
+  await page.addInitScript(
+    ([fn, ms]) => {
+      const w = window as unknown as { __slowDone: number };
+      w.__slowDone = 0;
+      const owner = (fn === 'Blob.text' ? Blob.prototype : window) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      const name = fn === 'Blob.text' ? 'text' : 'createImageBitmap';
+      const original = owner[name];
+      let calls = 0;
+      owner[name] = function (this: unknown, ...args: unknown[]) {
+        const self = owner === (window as unknown) ? window : this;
+        return new Promise((r) => setTimeout(r, calls++ === 0 ? ms : 0))
+          .then(() => original.apply(self, args))
+          .finally(() => void w.__slowDone++);
+      };
+    },
+    [fn, ms] as const,
+  );
+}
+
+export async function slowCallsDone(page: Page, n: number): Promise<void> {
+  await page.waitForFunction((n) => (window as unknown as { __slowDone: number }).__slowDone >= n, n);
+}

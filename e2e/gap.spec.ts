@@ -1,6 +1,6 @@
 /** The Gap lab with the tiny model: a pair set with its images, features in three forms, plot, CSV, reload. */
 import { readFileSync } from 'node:fs';
-import { expect, openWithModel, test } from './fixtures.ts';
+import { expect, openWithModel, slowFirstCall, test } from './fixtures.ts';
 
 const cat = readFileSync(new URL('./fixtures/chelsea-small.png', import.meta.url));
 const rocket = readFileSync(new URL('./fixtures/rocket-small.jpg', import.meta.url));
@@ -64,13 +64,7 @@ test('plots N items in three forms, exports CSV, keeps the items across a reload
 
 test('a second drop while the first is still being read keeps both', async ({ page }) => {
   // The pair set's text reads slowly, as a big file would: the second drop finishes first.
-  await page.addInitScript(() => {
-    const text = Blob.prototype.text;
-    let calls = 0;
-    Blob.prototype.text = function (this: Blob) {
-      return new Promise<void>((r) => setTimeout(r, calls++ === 0 ? 1500 : 0)).then(() => text.call(this));
-    };
-  });
+  await slowFirstCall(page, 'Blob.text', 1500);
   await openWithModel(page, 'wasm');
   await page.getByRole('link', { name: 'Gap' }).click();
   const add = page.getByLabel('Add images or a pair set');

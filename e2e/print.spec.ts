@@ -3,13 +3,30 @@ import { readFileSync } from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from '@playwright/test';
 import { validateLlavaRecord } from '../src/tpi/dataset.ts';
-import { alertBox, askAndWait, expect, test, TINY } from './fixtures.ts';
+import { alertBox, askAndWait, expect, slowCallsDone, slowFirstCall, test, TINY } from './fixtures.ts';
 
 const open = async (page: Page) => {
   await page.goto(`/?model=${TINY}&device=wasm#/print`);
   await expect(page.getByTestId('tpi-preview')).toBeVisible();
 };
 const info = (page: Page) => page.getByTestId('tpi-info');
+
+/** The draft as saved in IndexedDB (a moment after the last change), as JSON; '' when none yet. */
+const savedDraft = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const req = indexedDB.open('tpi-print', 1);
+        req.onupgradeneeded = () => req.result.createObjectStore('kv');
+        req.onsuccess = () => {
+          const get = req.result.transaction('kv').objectStore('kv').get('draft');
+          get.onsuccess = () => {
+            resolve(get.result ? JSON.stringify(get.result) : '');
+            req.result.close();
+          };
+        };
+      }),
+  );
 
 const DATASET = [
   JSON.stringify({ id: 'bus', text: 'A red bus waits at a stop.', question: 'What colour is the bus?', answer: 'Red.' }),
@@ -48,7 +65,7 @@ test('the preview follows the text and the settings, and shows size and overflow
   await expect(page.getByTestId('tpi-preview')).not.toHaveAttribute('src', src2!);
   await expect(alertBox(page)).toBeEmpty();
   // The augmentation settings are kept with the draft.
-  await page.waitForTimeout(500);
+  await expect.poll(() => savedDraft(page)).toContain('"perspective":0.05');
   await page.reload();
   await expect(page.getByLabel('Perspective (max)')).toHaveValue('0.05');
   await expect(page.getByLabel('Noise')).toHaveValue('0.05');
@@ -85,7 +102,7 @@ test('imports a dataset, reports bad lines, renders all, exports a zip, survives
 
   // The imported dataset (and the draft text) come back after a reload.
   await page.getByLabel('Text to print').fill('Kept across reloads.');
-  await page.waitForTimeout(500); // the draft is saved 300 ms after the last keystroke
+  await expect.poll(() => savedDraft(page)).toContain('Kept across reloads.');
   await page.reload();
   await expect(page.getByTestId('dataset-summary')).toContainText('pairs.jsonl: 3 records, 3 not usable');
   await expect(page.getByLabel('Text to print')).toHaveValue('Kept across reloads.');
@@ -95,19 +112,13 @@ test('imports a dataset, reports bad lines, renders all, exports a zip, survives
 
 test('of two datasets imported in quick succession, the one chosen last is kept', async ({ page }) => {
   // The first file reads slowly, as a big one would, and finishes after the second.
-  await page.addInitScript(() => {
-    const text = Blob.prototype.text;
-    let calls = 0;
-    Blob.prototype.text = function (this: Blob) {
-      return new Promise<void>((r) => setTimeout(r, calls++ === 0 ? 1500 : 0)).then(() => text.call(this));
-    };
-  });
+  await slowFirstCall(page, 'Blob.text', 1500);
   await open(page);
   const input = page.getByLabel('Import dataset (JSONL or CSV)');
   await input.setInputFiles({ name: 'first.jsonl', mimeType: 'application/json', buffer: Buffer.from(DATASET) });
   await input.setInputFiles({ name: 'second.csv', mimeType: 'text/csv', buffer: Buffer.from('text\nOne.\nTwo.') });
   await expect(page.getByTestId('dataset-summary')).toHaveText('second.csv: 2 records');
-  await page.waitForTimeout(2000); // the first file has been read by now
+  await slowCallsDone(page, 2); // the first file has been read now
   await expect(page.getByTestId('dataset-summary')).toHaveText('second.csv: 2 records');
 });
 
