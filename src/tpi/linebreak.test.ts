@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { breakText } from './linebreak.ts';
 import { monospaceMeasurer } from './fake-measurer.ts';
+import { toClusters } from './segment.ts';
 
 // With the fake measurer at 10 px a narrow grapheme is 6 px and a wide one 10 px, so a 60 px
 // line holds 10 Latin letters or 6 kana; expected lines below are counted by hand.
@@ -172,5 +173,15 @@ describe('right-to-left text', () => {
     const out = lines('مَرْحَبًا بِالْعَالَمِ يَا صَدِيقِي', 30);
     expect(out.length).toBeGreaterThan(2);
     for (const line of out) expect(/^\p{M}/u.test(line)).toBe(false);
+  });
+});
+
+describe('clusters of plain ASCII (a fast path that skips the segmenter)', () => {
+  it('are the same clusters, of the same kinds, as the general path gives', () => {
+    const ascii = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join('') + '\t';
+    // A non-ASCII character at the end sends the whole line through Intl.Segmenter and classify.
+    const general = toClusters(`${ascii}é`, 0, 4).slice(0, -1);
+    expect(toClusters(ascii, 0, 4)).toEqual(general);
+    expect(general.filter((c) => c.kind === 'space').map((c) => c.source)).toEqual([' ', '\t']);
   });
 });

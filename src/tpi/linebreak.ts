@@ -4,7 +4,7 @@
 // what is added (the canvas measurer in fonts.ts: widths are sums of pieces' widths).
 
 import { cannotEndLine, cannotStartLine } from './chars.ts';
-import { segmentText, textOf, trimEnd, trimStart, type Cluster, type Paragraph } from './segment.ts';
+import { lastNonBlank, segmentText, textOf, trimEnd, trimStart, type Cluster, type Paragraph } from './segment.ts';
 import type { TextMeasurer } from './types.ts';
 
 /** Float slack for width comparisons: 0.6 × 7 × 5 is not exactly 21 in binary. */
@@ -44,7 +44,6 @@ export function breakParagraphs(paragraphs: Paragraph[], opts: BreakOptions, mea
     const first = b.out.length;
     breakParagraph(p, b);
     if (b.out.length > first) b.out[b.out.length - 1].endsParagraph = true;
-    for (let i = first; i < b.out.length; i++) b.out[i].direction = p.direction;
     if (b.out.length > b.maxLines) break;
   }
   return b.out;
@@ -83,8 +82,6 @@ function textsOf(p: Paragraph): UnitText[] {
   return texts;
 }
 
-const isBlank = (c: Cluster): boolean => c.kind === 'space' || c.kind === 'zwsp';
-
 /** Lines of one paragraph, appended to b.out; stops early once there are more than b.maxLines. */
 function breakParagraph(p: Paragraph, b: Breaker): void {
   const { units } = p;
@@ -105,8 +102,8 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     let end: Cluster | undefined;
     for (let k = u - 1; !end && k >= from; k--) end = lastNonBlank(units[k]);
     end ??= lastNonBlank(head);
-    if (end) push(b, line, width, first!.start, end.end);
-    else if (always) push(b, '', 0, p.start, p.start);
+    if (end) push(b, p, line, width, first!.start, end.end);
+    else if (always) push(b, p, '', 0, p.start, p.start);
     return b.out.length <= b.maxLines;
   };
   for (let u = 0; u < units.length; u++) {
@@ -142,7 +139,7 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
       if (k >= h.length) break;
       const cut = trimEnd(h.slice(0, k));
       const text = textOf(cut);
-      push(b, text, b.measure(text), cut.length ? cut[0].start : p.start, cut.length ? cut[cut.length - 1].end : p.start);
+      push(b, p, text, b.measure(text), cut.length ? cut[0].start : p.start, cut.length ? cut[cut.length - 1].end : p.start);
       if (b.out.length > b.maxLines) return;
       rest = trimStart(rest.slice(k));
     }
@@ -155,13 +152,8 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
   finish(units.length, true); // an empty paragraph still makes one (blank) line
 }
 
-function push(b: Breaker, text: string, width: number, start: number, end: number): void {
-  b.out.push({ text, width, start, end, direction: 'ltr', endsParagraph: false });
-}
-
-function lastNonBlank(clusters: Cluster[]): Cluster | undefined {
-  for (let j = clusters.length - 1; j >= 0; j--) if (!isBlank(clusters[j])) return clusters[j];
-  return undefined;
+function push(b: Breaker, p: Paragraph, text: string, width: number, start: number, end: number): void {
+  b.out.push({ text, width, start, end, direction: p.direction, endsParagraph: false });
 }
 
 /**

@@ -93,7 +93,8 @@ export function canBreakBefore(clusters: Cluster[], i: number): boolean {
   return !cannotEndLine(lastVisible.source) && !cannotStartLine(cur.source);
 }
 
-function lastNonBlank(clusters: Cluster[], before: number): Cluster | undefined {
+/** The last cluster before `before` that is not a space or a zero-width space. */
+export function lastNonBlank(clusters: Cluster[], before = clusters.length): Cluster | undefined {
   for (let j = before - 1; j >= 0; j--) if (!isBlank(clusters[j])) return clusters[j];
   return undefined;
 }
