@@ -4,13 +4,16 @@
  */
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
-import { createCanvas, GlobalFonts, Image, ImageData, setTextRenderer, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
 import { createPieceRasterizer } from '../tpi/compose.ts';
 import { createCanvasMeasurer, FACES } from '../tpi/fonts.ts';
 import { crc32, encodePng, type Crc } from '../tpi/png.ts';
 import type { PixelContext, Rendered, RenderBackend } from '../tpi/render.ts';
 
 const require = createRequire(import.meta.url);
+// Loaded with require, not import: importing a CommonJS package from an ES module makes Node
+// scan its source for export names, which cost each worker thread 40–60 ms of CPU at start.
+const { createCanvas, GlobalFonts, Image, ImageData, setTextRenderer } = require('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
 let registered = false;
 
 /**

@@ -13,7 +13,13 @@ export interface ThreadInit {
   textRenderer: TextRenderer;
 }
 
-export type ToThread = { type: 'render'; batch: number; records: InputRecord[] } | { type: 'exit' };
+/**
+ * What a worker thread is started with: its work, or, for a thread started while the command's
+ * own modules load (render-prestart.ts), the text renderer to warm up with until `init` comes.
+ */
+export type ThreadStart = { init: ThreadInit } | { warmUp: TextRenderer };
+
+export type ToThread = { type: 'init'; init: ThreadInit } | { type: 'render'; batch: number; records: InputRecord[] } | { type: 'exit' };
 
 /** png: the encoded file, which the main thread writes (mode png only). */
 export type ThreadResult = { seq: number; meta: TpiMeta; png?: Uint8Array } | { seq: number; error: string };

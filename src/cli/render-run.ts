@@ -15,7 +15,8 @@ import { renderedIds } from './render-resume.ts';
 import type { TextRenderer } from './render-backend.ts';
 import { batchRenderer } from './render-batch.ts';
 import { threadEntry } from './render-thread-bundle.ts';
-import type { FromThread, RenderMode, ThreadInit, ThreadResult, ToThread } from './render-protocol.ts';
+import type { FromThread, RenderMode, ThreadInit, ThreadResult, ThreadStart, ToThread } from './render-protocol.ts';
+import { takePrestarted } from './render-prestart.ts';
 
 export interface RunOptions {
   input: string;
@@ -67,10 +68,15 @@ interface Thread {
 
 const PER_THREAD = 4;
 
-function startThread(entry: URL, band: number, init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Promise<Thread> {
-  const worker = new Worker(entry, { workerData: init });
+/** A worker thread once it says it is ready (after its init: at start, or sent to a prestarted one). */
+function connect(worker: Worker, band: number, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Promise<Thread> {
   return new Promise((resolve, reject) => {
+    const gone = (code: number) => reject(new Error(`worker thread exited (${code}) before it was ready`));
+    worker.once('exit', gone);
+    worker.once('error', reject);
     worker.once('message', (m: FromThread) => {
+      worker.off('exit', gone);
+      worker.off('error', reject);
       if (m.type === 'ready') {
         worker.on('message', onMessage);
         worker.on('error', onError);
@@ -80,10 +86,23 @@ function startThread(entry: URL, band: number, init: ThreadInit, onMessage: (m: 
           inFlight: 0,
           band,
         });
-      } else reject(new Error(m.type === 'fatal' ? m.message : `worker thread said ${m.type} before ready`));
+      } else {
+        void worker.terminate();
+        reject(new Error(m.type === 'fatal' ? m.message : `worker thread said ${m.type} before ready`));
+      }
     });
-    worker.once('error', reject);
   });
+}
+
+function startThread(entry: URL, band: number, init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Promise<Thread> {
+  return connect(new Worker(entry, { workerData: { init } satisfies ThreadStart }), band, onMessage, onError);
+}
+
+/** A thread prestarted by bin/tpi.mjs (render-prestart.ts); one that fails is replaced by a new one. */
+function adoptThread(worker: Worker, entry: URL, band: number, init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Promise<Thread> {
+  worker.ref();
+  worker.postMessage({ type: 'init', init } satisfies ToThread);
+  return connect(worker, band, onMessage, onError).catch(() => startThread(entry, band, init, onMessage, onError));
 }
 
 /**
@@ -204,9 +223,10 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   try {
     // The main thread starts at once; the other K − 1 threads join as they come up.
     const entry = K > 1 ? await threadEntry() : null;
+    const prestarted = await takePrestarted(K - 1, init.textRenderer);
     threads.push(inlineThread(init, onMessage, onError));
     const starting = Array.from({ length: K - 1 }, (_, i) =>
-      startThread(entry!, i + 1, init, onMessage, onError).then(
+      (prestarted[i] ? adoptThread(prestarted[i], entry!, i + 1, init, onMessage, onError) : startThread(entry!, i + 1, init, onMessage, onError)).then(
         (t) => {
           threads.push(t);
           pump();

@@ -1,28 +1,47 @@
 /** One `tpi render` worker thread: batches in, metadata out (see render-batch.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { batchRenderer } from './render-batch.ts';
-import type { FromThread, ThreadInit, ToThread } from './render-protocol.ts';
+import { batchRenderer, type BatchRenderer } from './render-batch.ts';
+import type { FromThread, ThreadInit, ThreadStart, ToThread } from './render-protocol.ts';
+import { warmUp } from './render-warmup.ts';
 
 const port = parentPort!;
 const post = (m: FromThread) => port.postMessage(m);
+const fatal = (e: unknown) => post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
 
-try {
-  const render = batchRenderer(workerData as ThreadInit);
-  port.on('message', async (msg: ToThread) => {
-    switch (msg.type) {
-      case 'render':
-        post({ type: 'done', batch: msg.batch, results: await render(msg.records) });
-        return;
-      case 'exit':
-        port.close();
-        return;
-      default: {
-        const never: never = msg;
-        throw new Error(`unexpected message ${JSON.stringify(never)}`);
-      }
+let render: BatchRenderer | null = null;
+let warming = false;
+const begin = (init: ThreadInit) => {
+  warming = false;
+  try {
+    render = batchRenderer(init);
+    post({ type: 'ready' });
+  } catch (e) {
+    fatal(e);
+  }
+};
+
+port.on('message', async (msg: ToThread) => {
+  switch (msg.type) {
+    case 'init':
+      begin(msg.init);
+      return;
+    case 'render':
+      if (!render) return fatal('a batch came before init');
+      post({ type: 'done', batch: msg.batch, results: await render(msg.records) });
+      return;
+    case 'exit':
+      port.close();
+      return;
+    default: {
+      const never: never = msg;
+      throw new Error(`unexpected message ${JSON.stringify(never)}`);
     }
-  });
-  post({ type: 'ready' });
-} catch (e) {
-  post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
+  }
+});
+
+const start = workerData as ThreadStart;
+if ('init' in start) begin(start.init);
+else {
+  warming = true;
+  warmUp(start.warmUp, () => !warming).catch(() => undefined); // a failed warm-up only costs speed
 }
