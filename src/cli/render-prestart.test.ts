@@ -70,7 +70,7 @@ describe('prestarted worker threads', () => {
   }, 60_000);
 
   it('are taken once, and only as many as asked for', async () => {
-    prestartRender(['--workers', '3'], 3);
+    expect(prestartRender(['--workers', '3'], 3)).toBe(2);
     const taken = await takePrestarted(1, 'system');
     expect(taken).toHaveLength(1);
     expect(await takePrestarted(1, 'system')).toEqual([]);
@@ -78,7 +78,7 @@ describe('prestarted worker threads', () => {
   });
 
   it('render a run exactly as threads started for it do', async () => {
-    prestartRender(['--workers', '2'], 2);
+    expect(prestartRender(['--workers', '2'], 2)).toBe(1);
     const s = await run('prestarted', 2);
     expect(s.rendered).toBe(texts.length);
     expect(await takePrestarted(1, 'system')).toEqual([]); // the run took it
@@ -86,7 +86,7 @@ describe('prestarted worker threads', () => {
   }, 60_000);
 
   it('warmed up with another text renderer are stopped, not used', async () => {
-    prestartRender(['--workers', '2', '--text-renderer', 'portable'], 2);
+    expect(prestartRender(['--workers', '2', '--text-renderer', 'portable'], 2)).toBe(1);
     await run('other-renderer', 2);
     expect(await takePrestarted(1, 'portable')).toEqual([]);
     expect(files('other-renderer')).toEqual(files('alone'));

@@ -49,11 +49,14 @@ interface Prestarted {
 const SLOT = Symbol.for('tpi.render.prestarted');
 const slot = globalThis as { [SLOT]?: Prestarted };
 
-/** Starts the worker threads `tpi render ARGV` will want, warming up until taken (needs the bundles built). */
-export function prestartRender(argv: string[], cores = availableParallelism()): void {
+/**
+ * Starts the worker threads `tpi render ARGV` will want, warming up until taken; returns how
+ * many (none without an up-to-date bundle, or while others wait to be taken).
+ */
+export function prestartRender(argv: string[], cores = availableParallelism()): number {
   const plan = prestartPlan(argv, cores);
   const entry = plan && !slot[SLOT] ? builtThreadEntry() : null;
-  if (!plan || !entry) return;
+  if (!plan || !entry) return 0;
   const exited = new WeakSet<Worker>();
   const workers = Array.from({ length: plan.threads }, () => {
     const worker = new Worker(entry, { workerData: { warmUp: plan.textRenderer } satisfies ThreadStart });
@@ -63,6 +66,7 @@ export function prestartRender(argv: string[], cores = availableParallelism()): 
     return worker;
   });
   slot[SLOT] = { plan, workers, exited };
+  return workers.length;
 }
 
 /**

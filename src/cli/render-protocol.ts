@@ -19,7 +19,8 @@ export interface ThreadInit {
  */
 export type ThreadStart = { init: ThreadInit } | { warmUp: TextRenderer };
 
-export type ToThread = { type: 'init'; init: ThreadInit } | { type: 'render'; batch: number; records: InputRecord[] } | { type: 'exit' };
+/** Threads are ended with Worker.terminate(): nothing is left to finish once their batches are back. */
+export type ToThread = { type: 'init'; init: ThreadInit } | { type: 'render'; batch: number; records: InputRecord[] };
 
 /** png: the encoded file, which the main thread writes (mode png only). */
 export type ThreadResult = { seq: number; meta: TpiMeta; png?: Uint8Array } | { seq: number; error: string };

@@ -72,7 +72,8 @@ export async function threadEntry(): Promise<URL> {
     for (const [path, { bytes }] of Object.entries(r.metafile.inputs)) inputs[path] = [bytes, stamp(path)[1]];
     mkdirSync(DIR, { recursive: true });
     // Written under unique names and renamed: another `tpi render` may be building them too.
-    // The manifest goes last: until it is there, the new bundles are not used.
+    // The manifest goes last: until then the old one, which no longer matches the sources,
+    // keeps bin/tpi.mjs from starting threads off a pair of bundles half renamed.
     const tmp = `.${process.pid}.${Date.now()}`;
     for (const f of r.outputFiles) writeFileSync(f.path + tmp, f.contents);
     writeFileSync(MANIFEST + tmp, JSON.stringify(inputs));

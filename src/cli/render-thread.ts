@@ -9,9 +9,7 @@ const post = (m: FromThread) => port.postMessage(m);
 const fatal = (e: unknown) => post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
 
 let render: BatchRenderer | null = null;
-let warming = false;
 const begin = (init: ThreadInit) => {
-  warming = false;
   try {
     render = batchRenderer(init);
     post({ type: 'ready' });
@@ -29,9 +27,6 @@ port.on('message', async (msg: ToThread) => {
       if (!render) return fatal('a batch came before init');
       post({ type: 'done', batch: msg.batch, results: await render(msg.records) });
       return;
-    case 'exit':
-      port.close();
-      return;
     default: {
       const never: never = msg;
       throw new Error(`unexpected message ${JSON.stringify(never)}`);
@@ -41,7 +36,5 @@ port.on('message', async (msg: ToThread) => {
 
 const start = workerData as ThreadStart;
 if ('init' in start) begin(start.init);
-else {
-  warming = true;
-  warmUp(start.warmUp, () => !warming).catch(() => undefined); // a failed warm-up only costs speed
-}
+// Until init comes (a thread that cannot begin reports it and is ended by the main thread).
+else warmUp(start.warmUp, () => render !== null).catch(() => undefined); // a failed warm-up only costs speed
