@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchRenderer } from './render-batch.ts';
-import type { FromThread, ThreadInit, ToThread } from './render-protocol.ts';
+import type { FromThread, ThreadInit, ThreadStart, ToThread } from './render-protocol.ts';
 import { prestartPlan, prestartRender, takePrestarted } from './render-prestart.ts';
 import { renderCorpus } from './render-run.ts';
 import { threadEntry } from './render-thread-bundle.ts';
-import { warmUpTexts } from './render-warmup.ts';
 
 describe('prestartPlan (the command line read before tsx loads)', () => {
   it('wants one thread fewer than the workers, at most the cores, and the text renderer asked for', () => {
@@ -26,19 +25,14 @@ describe('prestartPlan (the command line read before tsx loads)', () => {
   });
 });
 
-describe('warm-up texts', () => {
-  it('are the same every time, made-up words from 8 to 240 of them', () => {
-    const texts = warmUpTexts(8);
-    expect(warmUpTexts(8)).toEqual(texts);
-    expect(texts.map((t) => t.split(' ').length)).toEqual([8, 30, 90, 240, 8, 30, 90, 240]);
-    for (const t of texts) expect(t).toMatch(/^[A-Z][a-z]*( [a-z]+,?)*\.$/);
-  });
-});
-
 describe('prestarted worker threads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tpi-prestart-'));
   const input = join(dir, 'in.jsonl');
-  const texts = [...warmUpTexts(6, 7), 'A short one.', 'The red bus waits beside the old bridge while it rains lightly, and two children look at it.'];
+  const texts = [
+    'A short one.',
+    'The red bus waits beside the old bridge while it rains lightly, and two children look at it.',
+    ...Array.from({ length: 6 }, (_, i) => `Record ${i}: ${'a lantern, a crate and a quiet street '.repeat(1 + 8 * i)}`.trim()),
+  ];
   writeFileSync(input, texts.map((text, i) => JSON.stringify({ id: `r${i}`, text })).join('\n'));
   const run = (out: string, workers: number, textRenderer: 'system' | 'portable' = 'system') =>
     renderCorpus({ input, format: 'jsonl', outDir: join(dir, out), choices: { preset: 'paper', font: 'sans' }, workers, shard: null, batchSize: 2, textRenderer });
@@ -52,11 +46,10 @@ describe('prestarted worker threads', () => {
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('warm up until init, then render as the main thread does', async () => {
-    const worker = new Worker(await threadEntry(), { workerData: { warmUp: 'system' } });
+  it('wait for init, then render as the main thread does', async () => {
+    const worker = new Worker(await threadEntry(), { workerData: { prepare: 'system' } satisfies ThreadStart });
     const next = () => new Promise<FromThread>((resolve, reject) => (worker.once('message', resolve), worker.once('error', reject)));
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200)); // some warm-up texts drawn
       const init: ThreadInit = { choices: { preset: 'paper', font: 'serif' }, mode: 'png', textRenderer: 'system' };
       worker.postMessage({ type: 'init', init } satisfies ToThread);
       expect(await next()).toEqual({ type: 'ready' });
@@ -77,17 +70,29 @@ describe('prestarted worker threads', () => {
     await Promise.all(taken.map((w) => w.terminate()));
   });
 
+  /** What the prestarted thread says to whoever took it (nothing, if no run took it). */
+  const listen = () => {
+    const worker = (globalThis as { [k: symbol]: { workers: Worker[] } | undefined })[Symbol.for('tpi.render.prestarted')]!.workers[0];
+    const said: string[] = [];
+    worker.on('message', (m: FromThread) => said.push(m.type));
+    return said;
+  };
+
   it('render a run exactly as threads started for it do', async () => {
     expect(prestartRender(['--workers', '2'], 2)).toBe(1);
+    const said = listen();
     const s = await run('prestarted', 2);
     expect(s.rendered).toBe(texts.length);
-    expect(await takePrestarted(1, 'system')).toEqual([]); // the run took it
+    expect(said[0]).toBe('ready'); // the run took it and sent it its init
+    expect(await takePrestarted(1, 'system')).toEqual([]);
     expect(files('prestarted')).toEqual(files('alone'));
   }, 60_000);
 
-  it('warmed up with another text renderer are stopped, not used', async () => {
+  it('prepared for another text renderer are stopped, not used', async () => {
     expect(prestartRender(['--workers', '2', '--text-renderer', 'portable'], 2)).toBe(1);
+    const said = listen();
     await run('other-renderer', 2);
+    expect(said).toEqual([]);
     expect(await takePrestarted(1, 'portable')).toEqual([]);
     expect(files('other-renderer')).toEqual(files('alone'));
   }, 60_000);

@@ -1,8 +1,10 @@
 /**
  * `tpi render`'s worker threads, started by bin/tpi.mjs from this module's bundle before tsx
- * and the command's own modules load (a third of a second, on one core): they start, load their
- * code and warm it up on the other cores meanwhile, instead of after the command line has been
- * read (render-warmup.ts). Only node built-ins and render-thread-bundle.ts are imported here.
+ * and the command's own modules load (a third of a second, on one core): they start and load
+ * their code and fonts on the other cores meanwhile, instead of after the command line has been
+ * read. (Rendering made-up texts meanwhile, to have V8 compile the hot code, was tried and made
+ * runs slower: docs/bench-render.md.) Only node built-ins and render-thread-bundle.ts are
+ * imported here.
  *
  * The command line is read loosely here (only --workers, --text-renderer and --help): a wrong
  * one starts nothing, and render.ts reports it as usual.
@@ -50,7 +52,7 @@ const SLOT = Symbol.for('tpi.render.prestarted');
 const slot = globalThis as { [SLOT]?: Prestarted };
 
 /**
- * Starts the worker threads `tpi render ARGV` will want, warming up until taken; returns how
+ * Starts the worker threads `tpi render ARGV` will want, waiting to be taken; returns how
  * many (none without an up-to-date bundle, or while others wait to be taken).
  */
 export function prestartRender(argv: string[], cores = availableParallelism()): number {
@@ -59,7 +61,7 @@ export function prestartRender(argv: string[], cores = availableParallelism()): 
   if (!plan || !entry) return 0;
   const exited = new WeakSet<Worker>();
   const workers = Array.from({ length: plan.threads }, () => {
-    const worker = new Worker(entry, { workerData: { warmUp: plan.textRenderer } satisfies ThreadStart });
+    const worker = new Worker(entry, { workerData: { prepare: plan.textRenderer } satisfies ThreadStart });
     worker.unref(); // a command line that turns out wrong exits without waiting for them
     worker.on('error', () => undefined); // a thread that fails is not taken (below)
     worker.once('exit', () => exited.add(worker));
@@ -70,8 +72,8 @@ export function prestartRender(argv: string[], cores = availableParallelism()): 
 }
 
 /**
- * Up to `count` prestarted threads for a run with this text renderer (they warmed up with it:
- * the renderer is process-wide), or none; the rest are stopped. Each is taken once.
+ * Up to `count` prestarted threads for a run with this text renderer (the one they were
+ * prepared with: the renderer is process-wide), or none; the rest are stopped. Each is taken once.
  */
 export async function takePrestarted(count: number, textRenderer: TextRenderer): Promise<Worker[]> {
   const p = slot[SLOT];

@@ -15,9 +15,10 @@ export interface ThreadInit {
 
 /**
  * What a worker thread is started with: its work, or, for a thread started while the command's
- * own modules load (render-prestart.ts), the text renderer to warm up with until `init` comes.
+ * own modules load (render-prestart.ts), the text renderer to load the fonts for while it waits
+ * for `init`.
  */
-export type ThreadStart = { init: ThreadInit } | { warmUp: TextRenderer };
+export type ThreadStart = { init: ThreadInit } | { prepare: TextRenderer };
 
 /** Threads are ended with Worker.terminate(): nothing is left to finish once their batches are back. */
 export type ToThread = { type: 'init'; init: ThreadInit } | { type: 'render'; batch: number; records: InputRecord[] };

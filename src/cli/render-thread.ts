@@ -1,8 +1,8 @@
 /** One `tpi render` worker thread: batches in, metadata out (see render-batch.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchRenderer, type BatchRenderer } from './render-batch.ts';
+import { registerBundledFonts } from './render-backend.ts';
 import type { FromThread, ThreadInit, ThreadStart, ToThread } from './render-protocol.ts';
-import { warmUp } from './render-warmup.ts';
 
 const port = parentPort!;
 const post = (m: FromThread) => port.postMessage(m);
@@ -36,5 +36,10 @@ port.on('message', async (msg: ToThread) => {
 
 const start = workerData as ThreadStart;
 if ('init' in start) begin(start.init);
-// Until init comes (a thread that cannot begin reports it and is ended by the main thread).
-else warmUp(start.warmUp, () => render !== null).catch(() => undefined); // a failed warm-up only costs speed
+else {
+  // Prestarted: the fonts are loaded now, and init comes once the command line is read. Fonts
+  // that fail to load fail again in begin(), which reports it.
+  try {
+    registerBundledFonts(start.prepare);
+  } catch {}
+}
