@@ -104,22 +104,32 @@ interface FontCache {
 }
 
 /**
+ * Pieces are measured at this size and scaled: canvas advances are linear in the font size
+ * (unhinted: equal to 5e-5 of the width, float rounding; checked in the tests), so a layout's search over sizes measures each
+ * piece once instead of once per size tried. Ink boxes are hinted (up to 2 px off the scaled
+ * box at small sizes), so a scaled ink box is widened by INK_SLACK on every side.
+ */
+export const MEASURE_SIZE = 100;
+const INK_SLACK = 2;
+
+/**
  * A TextMeasurer over a canvas context (used for nothing else) that measures each piece once
- * per font and sums. The layout's greedy line breaker measures every growing prefix of every
- * line at several sizes, and the same words recur across a whole dataset, so two shortcuts
- * matter: widths of pieces are cached, and a text that extends the previous one at a piece
- * boundary only has its new pieces added. Pieces' ink boxes are kept for the rasteriser.
+ * per font family and sums. The layout's greedy line breaker measures every growing prefix of
+ * every line at several sizes, and the same words recur across a whole dataset, so two
+ * shortcuts matter: widths of pieces are cached, and a text that extends the previous one at a
+ * piece boundary only has its new pieces added. Pieces' ink boxes are kept for the rasteriser.
  */
 export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000): TextMeasurer {
-  const byFont = new Map<string, FontCache>();
+  const byFamily = new Map<string, FontCache>();
   let entries = 0;
   let set = ''; // the font last given to ctx (reading ctx.font back returns a normalised string)
-  let lastFont = '';
+  let lastSize = 0;
+  let lastFamily = '';
   let lastText = '';
   let lastWidth = 0;
-  let curSize = 0;
   let curFamily = '';
   let cur: FontCache | null = null;
+  let scale = 1; // the size asked for / MEASURE_SIZE
   const piece = (text: string, fc: FontCache): number => {
     let w = fc.widths.get(text);
     if (w === undefined) {
@@ -132,7 +142,7 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
         fc.inks.set(text, { left: m.actualBoundingBoxLeft!, right: m.actualBoundingBoxRight!, ascent: m.actualBoundingBoxAscent, descent: m.actualBoundingBoxDescent! });
       }
     }
-    return w;
+    return w * scale;
   };
   const sumPieces = (text: string, fc: FontCache): number => {
     // Printable ASCII (the common case) without the regular expression: runs of spaces and of the rest.
@@ -156,17 +166,16 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
   };
   const fontCache = (fontSize: number, fontFamily: string): FontCache => {
     if (entries >= maxEntries) {
-      byFont.clear();
+      byFamily.clear();
       entries = 0;
-      lastFont = lastText = '';
+      lastFamily = lastText = '';
       cur = null;
     }
-    if (!cur || fontSize !== curSize || fontFamily !== curFamily) {
-      const font = cssFont(fontSize, fontFamily);
-      let fc = byFont.get(font);
-      if (!fc) byFont.set(font, (fc = { font, widths: new Map(), inks: new Map() }));
+    scale = fontSize / MEASURE_SIZE;
+    if (!cur || fontFamily !== curFamily) {
+      let fc = byFamily.get(fontFamily);
+      if (!fc) byFamily.set(fontFamily, (fc = { font: cssFont(MEASURE_SIZE, fontFamily), widths: new Map(), inks: new Map() }));
       cur = fc;
-      curSize = fontSize;
       curFamily = fontFamily;
     }
     return cur;
@@ -176,10 +185,11 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
       const fc = fontCache(fontSize, fontFamily);
       const prev = lastText;
       let width: number;
-      if (lastFont === fc.font && prev.length > 0 && text.length > prev.length && text.startsWith(prev) && pieceBoundary(prev, text[prev.length])) {
+      if (lastSize === fontSize && lastFamily === fontFamily && prev.length > 0 && text.length > prev.length && text.startsWith(prev) && pieceBoundary(prev, text[prev.length])) {
         width = lastWidth + sumPieces(text.slice(prev.length), fc);
       } else width = sumPieces(text, fc);
-      lastFont = fc.font;
+      lastSize = fontSize;
+      lastFamily = fontFamily;
       lastText = text;
       lastWidth = width;
       return width;
@@ -191,7 +201,9 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
     },
     metrics: fontMetrics,
     ink(text, fontSize, fontFamily) {
-      return fontCache(fontSize, fontFamily).inks.get(text);
+      const box = fontCache(fontSize, fontFamily).inks.get(text);
+      const k = fontSize / MEASURE_SIZE;
+      return box && { left: box.left * k + INK_SLACK, right: box.right * k + INK_SLACK, ascent: box.ascent * k + INK_SLACK, descent: box.descent * k + INK_SLACK };
     },
   };
 }

@@ -35,6 +35,29 @@ describe('measuring by pieces', () => {
     }
   });
 
+  it('measures a piece once and scales it: within 5e-5 of the width measured at each size, ink boxes held', () => {
+    // The measurer relies on canvas advances being linear in the size (see MEASURE_SIZE): each
+    // piece is measured at one size only. Checked against the canvas at every size asked for.
+    registerBundledFonts();
+    const ctx = createCanvas(8, 8).getContext('2d');
+    for (const font of ['sans', 'serif', 'mono', 'jp'] as const) {
+      const family = fontFamilyList(font);
+      const m = createCanvasMeasurer(createCanvas(8, 8).getContext('2d'));
+      for (const piece of ['The', 'quick,', 'AVATAR', 'office', 'Wy', '12.5%', 'naïve', 'j', '"quoted"', '日', 'ー', '。']) {
+        for (let size = 5; size <= 64; size += size < 16 ? 1 : 3.5) {
+          ctx.font = cssFont(size, family);
+          const direct = ctx.measureText(piece);
+          expect(Math.abs(m.measure(piece, size, family) - direct.width), `${font} ${piece} ${size}px`).toBeLessThan(5e-5 * direct.width);
+          const ink = m.ink!(piece, size, family)!;
+          for (const [got, want] of [[ink.left, direct.actualBoundingBoxLeft], [ink.right, direct.actualBoundingBoxRight], [ink.ascent, direct.actualBoundingBoxAscent], [ink.descent, direct.actualBoundingBoxDescent]]) {
+            expect(got, `${font} ${piece} ${size}px ink`).toBeGreaterThanOrEqual(want);
+            expect(got, `${font} ${piece} ${size}px ink`).toBeLessThan(want + 5);
+          }
+        }
+      }
+    }
+  });
+
   it('extending the previous text gives the same width as measuring it afresh', () => {
     const fresh = () => createCanvasMeasurer(createCanvas(8, 8).getContext('2d'));
     const family = fontFamilyList('sans');

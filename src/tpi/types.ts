@@ -18,7 +18,7 @@ export interface TextMeasurer {
    * candidate costs only what it adds.
    */
   extend?(width: number, text: string, added: string, fontSize: number, fontFamily: string): number;
-  /** Optional: the ink box of a piece measured before (canvas TextMetrics), for the rasteriser. */
+  /** Optional: a box that holds the ink of a piece measured before (canvas TextMetrics), for the rasteriser. */
   ink?(piece: string, fontSize: number, fontFamily: string): InkBox | undefined;
 }
 
