@@ -64,6 +64,8 @@ export interface BatchState {
   running: boolean;
   cancelled: boolean;
   ms: number;
+  /** The settings the batch was rendered with (choicesKey): the grid and the zip are out of date when they change. */
+  choices: string;
 }
 
 export interface Thumb {

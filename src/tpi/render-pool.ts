@@ -17,6 +17,8 @@ interface Task {
   resolve: (r: RenderResult | string[]) => void;
   reject: (e: Error) => void;
   signal?: AbortSignal;
+  /** Cancelled while queued: skipped when its turn comes (removing it from the queue would cost a search per job). */
+  cancelled?: boolean;
 }
 
 interface Slot {
@@ -48,16 +50,44 @@ export class RenderPool {
   render(job: RenderJob, outputs: RenderOutputs, signal?: AbortSignal): Promise<RenderResult> {
     if (signal?.aborted) return Promise.reject(new RenderCancelled());
     return new Promise<RenderResult>((resolve, reject) => {
-      const task: Task = { request: { type: 'render', job, outputs }, resolve: resolve as Task['resolve'], reject, signal };
-      signal?.addEventListener('abort', () => this.cancel(task), { once: true });
+      const task: Task = {
+        request: { type: 'render', job, outputs },
+        resolve: (r) => (this.unwatch(task), resolve(r as RenderResult)),
+        reject: (e) => (this.unwatch(task), reject(e)),
+        signal,
+      };
+      this.watch(task);
       this.queue.push(task);
       this.pump();
     });
   }
 
+  /**
+   * One abort listener per signal, not per job: a batch shares one signal, and adding a listener
+   * to a target that holds thousands costs a search through them (the DOM and Node both check
+   * for duplicates), so a 100,000-record batch took most of a minute to start.
+   */
+  private watching = new WeakMap<AbortSignal, Set<Task>>();
+
+  private watch(task: Task): void {
+    const signal = task.signal;
+    if (!signal) return;
+    let tasks = this.watching.get(signal);
+    if (!tasks) {
+      const set = (tasks = new Set());
+      this.watching.set(signal, set);
+      signal.addEventListener('abort', () => [...set].forEach((t) => this.cancel(t)), { once: true });
+    }
+    tasks.add(task);
+  }
+
+  private unwatch(task: Task): void {
+    if (task.signal) this.watching.get(task.signal)?.delete(task);
+  }
+
   /** Jobs waiting or being rendered. */
   get pending(): number {
-    return this.queue.length + this.slots.reduce((n, s) => n + s.inFlight.size, 0);
+    return this.queue.filter((t) => !t.cancelled).length + this.slots.reduce((n, s) => n + s.inFlight.size, 0);
   }
 
   terminate(): void {
@@ -71,8 +101,7 @@ export class RenderPool {
   }
 
   private cancel(task: Task): void {
-    const i = this.queue.indexOf(task);
-    if (i >= 0) this.queue.splice(i, 1);
+    task.cancelled = true;
     task.reject(new RenderCancelled()); // a later reply for it is ignored (promises settle once)
   }
 
@@ -93,7 +122,8 @@ export class RenderPool {
         slot = this.slots[this.slots.length - 1];
       }
       if (!slot) return;
-      this.send(slot, this.queue.shift()!);
+      const task = this.queue.shift()!;
+      if (!task.cancelled) this.send(slot, task);
     }
   }
 

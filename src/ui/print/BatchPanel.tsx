@@ -1,5 +1,6 @@
-import { cancelBatch, clearDataset, exportZip, importDataset, renderAll } from '../../store/batch-actions.ts';
+import { cancelBatch, choicesKey, clearDataset, exportZip, GRID, importDataset, renderAll } from '../../store/batch-actions.ts';
 import { usePrint } from '../../store/print.ts';
+import { useApp } from '../../store/store.ts';
 import { FileButton } from '../common/FileButton.tsx';
 
 const SHOWN_BAD = 50;
@@ -12,6 +13,10 @@ export function BatchPanel() {
   const thumbs = usePrint((s) => s.thumbs);
   const running = !!batch?.running;
   const rendered = batch && !running ? batch.done - batch.failed.length : 0;
+  // The native preset's size follows the model: a model change can make the images out of date too.
+  useApp((s) => s.selectedId);
+  const current = usePrint((s) => s.settings);
+  const outdated = !!batch && !running && rendered > 0 && batch.choices !== choicesKey(current);
   return (
     <section className="batch" aria-label="Batch">
       <h2>Batch</h2>
@@ -56,7 +61,7 @@ export function BatchPanel() {
               Cancel
             </button>
             <button type="button" onClick={exportZip} disabled={running || rendered === 0}>
-              Export zip{rendered > 0 ? ` (${rendered} images)` : ''}
+              Export zip{rendered > 0 ? (rendered < dataset.records.length ? ` (${rendered} of ${dataset.records.length} images)` : ` (${rendered} images)`) : ''}
             </button>
             <button type="button" className="quiet" onClick={() => void clearDataset()} disabled={running}>
               Remove dataset
@@ -73,6 +78,11 @@ export function BatchPanel() {
             {batch.done > 0 && ` · ${((batch.done / batch.ms) * 1000).toFixed(0)} images/s`}
             {batch.failed.length > 0 && ` · ${batch.failed.length} failed`}
           </span>
+          {outdated && (
+            <p className="hint" role="status" data-testid="batch-outdated">
+              The settings have changed since these images were rendered; the grid and the zip show the old ones. Render all again to apply them.
+            </p>
+          )}
           {batch.failed.length > 0 && (
             <ul className="bad-records" aria-label="Records that failed to render">
               {batch.failed.slice(0, SHOWN_BAD).map((f) => (
@@ -83,6 +93,11 @@ export function BatchPanel() {
             </ul>
           )}
         </div>
+      )}
+      {thumbs.length > 0 && batch && batch.total > GRID && (
+        <p className="hint" data-testid="grid-note">
+          The first {GRID} records are shown; all rendered images are in the zip.
+        </p>
       )}
       {thumbs.length > 0 && (
         <ul className="tpi-grid" aria-label="Rendered images">
