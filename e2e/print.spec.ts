@@ -100,6 +100,17 @@ test('imports a dataset, reports bad lines, renders all, exports a zip, survives
   for (const name of Object.keys(zip).filter((n) => n.endsWith('.png'))) expect([...zip[name].subarray(1, 4)]).toEqual([80, 78, 71]); // "PNG"
   expect(strFromU8(zip['rejected.jsonl']).trim().split('\n').map((l) => JSON.parse(l).line)).toEqual([2, 5, 7]);
 
+  // Changing a setting marks the images out of date; a file with nothing usable keeps the dataset.
+  await expect(page.getByTestId('batch-outdated')).toHaveCount(0);
+  await page.getByLabel('Font', { exact: true }).selectOption('serif');
+  await expect(page.getByTestId('batch-outdated')).toBeVisible();
+  await page.getByLabel('Font', { exact: true }).selectOption('sans');
+  await expect(page.getByTestId('batch-outdated')).toHaveCount(0);
+  await page.getByLabel('Import dataset (JSONL or CSV)').setInputFiles({ name: 'array.json', mimeType: 'application/json', buffer: Buffer.from('[{"text": "a"},\n{"text": "b"}]') });
+  await expect(page.getByText(/"array.json" has no usable records.*JSON array.*The dataset you had is kept/)).toBeVisible();
+  await expect(page.getByTestId('dataset-summary')).toHaveText(/^pairs.jsonl: 3 records/);
+  await expect(page.getByRole('list', { name: 'Rendered images' }).getByRole('img')).toHaveCount(3);
+
   // The imported dataset (and the draft text) come back after a reload.
   await page.getByLabel('Text to print').fill('Kept across reloads.');
   await expect.poll(() => savedDraft(page)).toContain('Kept across reloads.');
@@ -129,10 +140,14 @@ test('a big batch can be cancelled; imported text is never treated as HTML', asy
   await page.getByLabel('Import dataset (JSONL or CSV)').setInputFiles({ name: 'many.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\r\n')) });
   await expect(page.getByTestId('dataset-summary')).toHaveText('many.csv: 601 records');
   await page.getByRole('button', { name: 'Render all' }).click();
+  // The grid fills while the batch renders, in input order.
+  await expect(page.getByRole('list', { name: 'Rendered images' }).getByRole('img').first()).toHaveAttribute('alt', 'Printed image html');
   await page.getByRole('region', { name: 'Batch' }).getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('batch-status')).toContainText('cancelled');
   const done = Number((await page.getByTestId('batch-status').textContent())!.split(' / ')[0]);
   expect(done).toBeLessThan(601);
+  await expect(page.getByRole('button', { name: /Export zip/ })).toHaveText(`Export zip (${done} of 601 images)`);
+  await expect(page.getByTestId('grid-note')).toHaveText('The first 24 records are shown; all rendered images are in the zip.');
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
 
