@@ -43,6 +43,10 @@ test('the preview follows the text and the settings, and shows size and overflow
   const text = page.getByLabel('Text to print');
   await text.fill('A red bus.');
   await expect(info(page)).toContainText('font size 32 px · 1 line · fits');
+  await expect(page.getByTestId('tpi-emoji')).toHaveCount(0);
+  // Emoji are in none of the bundled fonts: the page says which ones, as plain text.
+  await text.fill('Party 🎉🎂 in 🇯🇵.');
+  await expect(page.getByTestId('tpi-emoji')).toContainText('Emoji are not in the bundled fonts: 🎉 🎂 🇯🇵 print with');
   await text.fill('A crowded street market at dusk with stalls selling fruit and lanterns overhead. '.repeat(8));
   await expect(info(page)).toContainText(/font size (1\d|[6-9]) px/);
   await text.fill('overflowing text '.repeat(600));

@@ -108,12 +108,29 @@ export async function askAboutPreview(): Promise<void> {
   if (getApp().image?.name === 'printed-text.png') location.hash = '#/ask';
 }
 
+/** Saves the draft 300 ms after the last change; a save still waiting when the page is hidden or closed runs then. */
 function scheduleSave(): void {
   clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => {
-    const { text, settings } = getPrint();
-    saveDraft({ text, settings }).catch(() => {}); // private windows may have no IndexedDB: nothing to keep then
-  }, 300);
+  saveTimer = setTimeout(flushSave, 300);
+}
+
+export function flushSave(): void {
+  if (saveTimer === undefined) return;
+  clearTimeout(saveTimer);
+  saveTimer = undefined;
+  const { text, settings } = getPrint();
+  saveDraft({ text, settings }).catch(() => {}); // private windows may have no IndexedDB: nothing to keep then
+}
+
+// beforeunload comes first on a reload or close, early enough for IndexedDB to open and write
+// (a write begun in pagehide is often lost on a desktop reload); pagehide and visibilitychange
+// cover mobile browsers, which may skip beforeunload. No prompt: nothing calls preventDefault.
+if (typeof window !== 'undefined') {
+  window.addEventListener('beforeunload', flushSave);
+  window.addEventListener('pagehide', flushSave);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushSave();
+  });
 }
 
 /** Restores the draft and the imported dataset from IndexedDB (once per page load). */

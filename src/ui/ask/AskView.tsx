@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { ask, newConversation, setQuestion, stop } from '../../store/actions.ts';
 import { useApp } from '../../store/store.ts';
 import { PRESETS } from '../../vlm/prompt.ts';
@@ -9,6 +10,12 @@ export function AskView() {
   const question = useApp((s) => s.question);
   const asking = useApp((s) => s.asking);
   const hasTurns = useApp((s) => s.turns.length > 0);
+  const questionBox = useRef<HTMLTextAreaElement>(null);
+  // Arriving from another view's button (Print's "Ask about this image"), focus would fall to
+  // the page with the button gone: it goes to the question. Focus the user put somewhere stays.
+  useEffect(() => {
+    if (!document.activeElement || document.activeElement === document.body) questionBox.current?.focus();
+  }, []);
   return (
     <div className="ask-view">
       <ImagePicker />
@@ -29,6 +36,7 @@ export function AskView() {
             ))}
           </div>
           <textarea
+            ref={questionBox}
             aria-label="Question"
             placeholder={hasTurns ? 'Ask a follow-up question…' : 'Ask a question about the image…'}
             rows={2}

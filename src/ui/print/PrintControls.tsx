@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { updateSettings } from '../../store/print-actions.ts';
 import { usePrint, type PrintSettings } from '../../store/print.ts';
 import { nativeSize } from '../../store/model-size.ts';
@@ -10,24 +10,49 @@ import type { Alignment } from '../../tpi/types.ts';
 
 const ALIGNS: Alignment[] = ['left', 'center', 'right', 'start', 'end'];
 
-/** Number input that reports only valid integers/decimals (an empty box changes nothing). */
+/**
+ * A number input that shows exactly what is typed and reports only values in [min, max]. An
+ * entry outside that (or an empty box) is marked invalid with the range beside it and changes
+ * nothing; leaving the box (or Enter) puts the current setting back.
+ */
 function NumberField(props: { label: string; value: number; min: number; max: number; step?: number; onChange: (v: number) => void; disabled?: boolean }) {
+  // The text being typed, and the setting it was typed against: a change from elsewhere drops it.
+  const [draft, setDraft] = useState<{ text: string; base: number } | null>(null);
+  const hintId = useId();
+  const text = draft && draft.base === props.value ? draft.text : String(props.value);
+  const parsed = text.trim() === '' ? NaN : Number(text);
+  const invalid = !(parsed >= props.min && parsed <= props.max);
   return (
-    <label>
-      {props.label}
-      <input
-        type="number"
-        value={props.value}
-        min={props.min}
-        max={props.max}
-        step={props.step ?? 1}
-        disabled={props.disabled}
-        onChange={(e) => {
-          const v = e.target.valueAsNumber;
-          if (Number.isFinite(v) && v >= props.min && v <= props.max) props.onChange(v);
-        }}
-      />
-    </label>
+    <span className="field number-field">
+      <label>
+        {props.label}
+        <input
+          type="number"
+          value={text}
+          min={props.min}
+          max={props.max}
+          step={props.step ?? 1}
+          disabled={props.disabled}
+          aria-invalid={invalid || undefined}
+          aria-describedby={invalid ? hintId : undefined}
+          onChange={(e) => {
+            const v = e.target.value === '' ? NaN : Number(e.target.value);
+            const ok = v >= props.min && v <= props.max;
+            setDraft({ text: e.target.value, base: ok ? v : props.value });
+            if (ok) props.onChange(v);
+          }}
+          onBlur={() => setDraft(null)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') setDraft(null);
+          }}
+        />
+      </label>
+      {invalid && (
+        <span className="range-hint" id={hintId}>
+          {props.min}–{props.max}
+        </span>
+      )}
+    </span>
   );
 }
 

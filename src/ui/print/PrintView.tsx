@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
+import { emojiIn } from '../../tpi/fonts.ts';
 import { askAboutPreview, restorePrint, schedulePreview, setText } from '../../store/print-actions.ts';
 import { usePrint } from '../../store/print.ts';
 import { useApp } from '../../store/store.ts';
@@ -39,6 +40,8 @@ function Preview() {
   const current = usePrint((s) => s.preview?.text === s.text);
   const empty = usePrint((s) => s.text.trim() === '');
   const meta = preview?.meta;
+  const shownText = preview?.text ?? '';
+  const emoji = useMemo(() => emojiIn(shownText), [shownText]);
   return (
     <section className="print-preview" aria-label="Printed image">
       <div className="tpi-frame">
@@ -54,6 +57,12 @@ function Preview() {
           {meta.overflow ? <strong className="overflow">overflow: the text does not fit at the smallest size and is cut</strong> : 'fits'}
           {' · '}
           {preview!.ms.toFixed(1)} ms
+        </p>
+      )}
+      {emoji.length > 0 && (
+        <p className="hint" data-testid="tpi-emoji">
+          Emoji are not in the bundled fonts: {emoji.slice(0, 8).join(' ')}
+          {emoji.length > 8 ? ' …' : ''} print with this machine&apos;s emoji font, or as empty boxes, and may look different on another machine.
         </p>
       )}
       {error && <p className="error-text">{error}</p>}
