@@ -72,6 +72,13 @@ export class Bands {
     return window;
   }
 
+  /** Removes every batch not taken yet (a stop) and returns them. */
+  drain(): Batch[] {
+    const all = this.queues.flatMap((q) => q.splice(0));
+    this.queued = 0;
+    return all;
+  }
+
   /**
    * The next batch for the thread of `band`: its own band's oldest, else the oldest of the
    * fullest other band. The main thread (band 0), which also reads and writes, takes another

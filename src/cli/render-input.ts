@@ -1,9 +1,10 @@
 /**
  * Input records for `tpi render`, streamed so that a corpus larger than memory works: JSONL is
  * read line by line (twice when sharding: once to count the records, once to read this shard's),
- * CSV is parsed whole. Records are numbered by their position in the file, bad ones included,
- * so that shard i/n takes the same contiguous block on every machine and the shards'
- * outputs, concatenated in order, are exactly the unsharded output.
+ * CSV is parsed whole. The path `-` is standard input (JSONL); it, pipes and devices are read
+ * once, so a sharded JSONL (read twice) must be a file. Records are numbered by their position
+ * in the file, bad ones included, so that shard i/n takes the same contiguous block on every
+ * machine and the shards' outputs, concatenated in order, are exactly the unsharded output.
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -23,9 +24,24 @@ export function shardRange(total: number, shard: Shard | null): { start: number;
 /** `before`: a record of an earlier shard, passed on only so that its id counts as taken. */
 export type InputItem = { ok: true; record: InputRecord; before?: boolean } | { ok: false; bad: BadRecord };
 
+/** `--in -`: standard input. */
+export const STDIN = '-';
+
 async function* lines(path: string): AsyncGenerator<string> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  yield* rl;
+  const input = path === STDIN ? process.stdin.setEncoding('utf8') : createReadStream(path, { encoding: 'utf8' });
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  try {
+    yield* rl;
+  } finally {
+    rl.close();
+    input.destroy(); // read no further (a stop, the end of a shard): an open stdin would keep the process alive
+  }
+}
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin.setEncoding('utf8')) text += chunk;
+  return text;
 }
 
 export async function countJsonlRecords(path: string): Promise<number> {
@@ -40,7 +56,7 @@ export async function countJsonlRecords(path: string): Promise<number> {
  */
 export async function* readRecords(path: string, format: 'jsonl' | 'csv', shard: Shard | null, onTotal?: (records: number) => void): AsyncGenerator<InputItem> {
   if (format === 'csv') {
-    const d = parseCsv(readFileSync(path, 'utf8'));
+    const d = parseCsv(path === STDIN ? await readStdin() : readFileSync(path, 'utf8'));
     const total = d.records.length + d.bad.length;
     const { start, end } = shardRange(total, shard);
     onTotal?.(end - start);

@@ -11,6 +11,11 @@ export interface ThreadInit {
   choices: RenderChoices;
   mode: RenderMode;
   textRenderer: TextRenderer;
+  /**
+   * Shared with the main thread: once its first element is not 0 (a stop), the batches not
+   * started yet are answered `dropped` instead of being drawn.
+   */
+  halt?: Int32Array;
 }
 
 /**
@@ -26,4 +31,11 @@ export type ToThread = { type: 'init'; init: ThreadInit } | { type: 'render'; ba
 /** png: the encoded file, which the main thread writes (mode png only). */
 export type ThreadResult = { seq: number; meta: TpiMeta; png?: Uint8Array } | { seq: number; error: string };
 
-export type FromThread = { type: 'ready' } | { type: 'done'; batch: number; results: ThreadResult[] } | { type: 'fatal'; message: string };
+export type FromThread =
+  | { type: 'ready' }
+  | { type: 'done'; batch: number; results: ThreadResult[] }
+  | { type: 'dropped'; batch: number }
+  | { type: 'fatal'; message: string };
+
+/** Whether the run has been stopped (see ThreadInit.halt). */
+export const halted = (init: ThreadInit): boolean => init.halt !== undefined && Atomics.load(init.halt, 0) !== 0;

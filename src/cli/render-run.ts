@@ -2,11 +2,16 @@
  * `tpi render` without the command line: streams the input's records to K threads (the main
  * thread and K − 1 worker threads) in batches, writes data.jsonl in input order as batches come
  * back, and collects bad records.
+ *
+ * A stop (Ctrl-C) ends reading and drops the batches not started yet, here and in the threads
+ * (a flag they share): only the batches being drawn finish. data.jsonl then ends at the first
+ * record not rendered, and the images of the records after it are removed, so the output is the
+ * dataset of the first records of the input that --resume goes on from.
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { imagePath, llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
+import { IdRegistry, imagePath, llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
 import { rejectedJsonl } from '../tpi/export.ts';
 import type { RenderChoices } from '../tpi/job.ts';
 import { Bands, type Batch, type Window } from './render-bands.ts';
@@ -15,7 +20,7 @@ import { renderedIds } from './render-resume.ts';
 import type { TextRenderer } from './render-backend.ts';
 import { batchRenderer } from './render-batch.ts';
 import { threadEntry } from './render-thread-bundle.ts';
-import type { FromThread, RenderMode, ThreadInit, ThreadResult, ThreadStart, ToThread } from './render-protocol.ts';
+import { halted, type FromThread, type RenderMode, type ThreadInit, type ThreadResult, type ThreadStart, type ToThread } from './render-protocol.ts';
 import { takePrestarted } from './render-prestart.ts';
 
 export interface RunOptions {
@@ -35,11 +40,14 @@ export interface RunOptions {
   /** Called with the number of records to do, when the reader knows it (see readRecords). */
   onTotal?: (records: number) => void;
   /**
-   * Stops reading the input: the records already handed to threads are finished and written,
-   * so the output stays a consistent dataset of the records before some point.
+   * Stops the run: reading ends, the batches being drawn are finished and the rest dropped, so
+   * the output stays a consistent dataset of the records before some point.
    */
   signal?: AbortSignal;
-  /** Keep DIR/data.jsonl and skip the records whose ids it has (see render-resume.ts). */
+  /**
+   * Keep DIR/data.jsonl and skip the records whose ids it has (see render-resume.ts); refused
+   * when its records were rendered with other choices.
+   */
   resume?: boolean;
 }
 
@@ -51,10 +59,12 @@ export interface RunSummary {
   seconds: number;
   /** CPU time of the whole process (all threads), s. */
   cpuSeconds: number;
-  /** The signal stopped the run before the end of the input. */
+  /** The signal stopped the run before all of its records were done. */
   stopped: boolean;
   /** Records skipped because data.jsonl had them already (--resume). */
   skipped: number;
+  /** Rendered records whose text did not fit at the smallest font size (`tpi.overflow`). */
+  overflowed: number;
 }
 
 /** Where batches go: a worker thread, or the main thread itself. */
@@ -107,7 +117,7 @@ function adoptThread(worker: Worker, entry: URL, band: number, init: ThreadInit,
 
 /**
  * The main thread renders too (its modules are loaded already): one batch at a time, returning
- * to the event loop in between so that the worker threads' messages are answered.
+ * to the event loop in between so that the worker threads' messages (and a stop) are answered.
  */
 function inlineThread(init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Thread {
   const render = batchRenderer(init);
@@ -116,8 +126,7 @@ function inlineThread(init: ThreadInit, onMessage: (m: FromThread) => void, onEr
     send: (batch, records) => {
       queue = queue
         .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-        .then(() => render(records))
-        .then((results) => onMessage({ type: 'done', batch, results }))
+        .then(async () => onMessage(halted(init) ? { type: 'dropped', batch } : { type: 'done', batch, results: await render(records) }))
         .catch(onError);
     },
     close: () => queue,
@@ -132,10 +141,11 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   const mode = o.mode ?? 'png';
   const batchSize = o.batchSize ?? 16;
   const K = o.workers;
+  // Read (and refused if it cannot be resumed with these choices) before anything is written.
+  const already = o.resume && mode === 'png' ? renderedIds(join(o.outDir, 'data.jsonl'), o.choices) : new Set<string>();
   if (mode === 'png') mkdirSync(join(o.outDir, 'images'), { recursive: true });
-  const already = o.resume && mode === 'png' ? renderedIds(join(o.outDir, 'data.jsonl')) : new Set<string>();
   const out = mode === 'png' ? openSync(join(o.outDir, 'data.jsonl'), o.resume ? 'a' : 'w') : -1;
-  let skipped = 0;
+  const skippedAt: number[] = []; // input indices of the records data.jsonl had already
   const bad: BadRecord[] = [];
   let finished = 0; // records rendered, failed or refused
   const reportBad = (b: BadRecord) => {
@@ -153,13 +163,18 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   let nextBatch = 0;
   let ended = false; // all the input is read
   let rendered = 0;
+  let overflowed = 0;
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
   const threads: Thread[] = [];
+  const halt = new Int32Array(new SharedArrayBuffer(4));
+  let stopping = false;
+  let holeAt = Infinity; // the input index of the first record dropped (after a stop)
   const cut = (records: InputRecord[]) => {
     if (records.length) windows.push(bands.cut(records));
   };
   const pump = () => {
+    if (stopping) return;
     for (const thread of threads) {
       while (thread.inFlight < PER_THREAD) {
         const batch = bands.take(thread.band, ended);
@@ -170,18 +185,27 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       }
     }
   };
+  // Writes the windows that are all back, in input order; after a stop, up to the first record
+  // that was dropped.
   const writeReady = () => {
     let text = '';
-    while (windows.length && windows[0].left === 0) {
-      const { records, results } = windows.shift()!;
-      results.forEach((r, k) => {
+    while (holeAt === Infinity && windows.length && windows[0].left === 0) {
+      const { records, results } = windows[0];
+      for (let k = 0; k < records.length; k++) {
         const record = records[k];
+        const r = results[k];
+        if (r === undefined) {
+          holeAt = record.index;
+          break;
+        }
         if ('error' in r) reportBad({ index: record.index, line: record.line, reason: `rendering failed: ${r.error}` });
         else {
           rendered++;
+          if (r.meta.overflow) overflowed++;
           text += JSON.stringify(llavaRecord(record, r.meta)) + '\n';
         }
-      });
+      }
+      if (holeAt === Infinity) windows.shift();
     }
     if (text && out >= 0) writeSync(out, text);
   };
@@ -198,17 +222,24 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       return { seq: r.seq, error: e instanceof Error ? e.message : String(e) };
     }
   };
+  const back = (id: number): Batch => {
+    const { batch, thread } = sent.get(id)!;
+    sent.delete(id);
+    thread.inFlight--;
+    batch.window.left--;
+    return batch;
+  };
   const onMessage = (m: FromThread) => {
     if (m.type === 'done') {
-      const { batch, thread } = sent.get(m.batch)!;
-      sent.delete(m.batch);
-      thread.inFlight--;
+      const batch = back(m.batch);
       m.results.forEach((r, k) => (batch.window.results[batch.slots[k]] = writeImage(batch.window.records[batch.slots[k]], r)));
-      batch.window.left--;
       finished += m.results.length;
       o.onProgress?.(finished);
       writeReady();
       pump();
+    } else if (m.type === 'dropped') {
+      back(m.batch);
+      writeReady();
     } else if (m.type === 'fatal') failure = new Error(m.message);
     wake?.();
   };
@@ -217,8 +248,16 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     wake?.();
   };
   const idle = () => new Promise<void>((resolve) => (wake = resolve));
+  // A stop: the threads drop the batches they have not started, the queued ones are dropped here.
+  const stopNow = () => {
+    stopping = true;
+    Atomics.store(halt, 0, 1);
+    for (const batch of bands.drain()) batch.window.left--;
+    writeReady();
+    wake?.();
+  };
 
-  const init: ThreadInit = { choices: o.choices, mode, textRenderer: o.textRenderer ?? 'system' };
+  const init: ThreadInit = { choices: o.choices, mode, textRenderer: o.textRenderer ?? 'system', halt };
   let waitForStarts: Promise<unknown> = Promise.resolve();
   try {
     // The main thread starts at once; the other K − 1 threads join as they come up.
@@ -235,31 +274,32 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       ),
     );
     waitForStarts = Promise.all(starting);
+    if (o.signal?.aborted) stopNow();
+    else o.signal?.addEventListener('abort', stopNow, { once: true });
     let unsent: InputRecord[] = [];
-    const seen = new Map<string, number>();
-    let records = 0;
-    const wakeUp = () => wake?.(); // a stop ends the wait for the threads below
-    o.signal?.addEventListener('abort', wakeUp, { once: true });
+    const ids = new IdRegistry();
+    let readAll = true;
     for await (const item of readRecords(o.input, o.format, o.shard, o.onTotal)) {
-      if (o.signal?.aborted) break;
+      if (stopping) {
+        readAll = false;
+        break;
+      }
       if (item.ok && item.before) {
-        if (!seen.has(item.record.id)) seen.set(item.record.id, item.record.line);
+        ids.take(item.record.id, item.record.line);
         continue;
       }
-      records++;
       if (!item.ok) {
         refuse(item.bad);
         continue;
       }
       const { record } = item;
-      const first = seen.get(record.id);
-      if (first !== undefined) {
-        refuse({ index: record.index, line: record.line, reason: `the id "${record.id}" is already used on line ${first}` });
+      const taken = ids.take(record.id, record.line);
+      if (taken !== null) {
+        refuse({ index: record.index, line: record.line, reason: taken });
         continue;
       }
-      seen.set(record.id, record.line);
       if (already.has(record.id)) {
-        skipped++;
+        skippedAt.push(record.index);
         o.onProgress?.(++finished);
         continue;
       }
@@ -268,28 +308,47 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       cut(unsent);
       unsent = [];
       pump();
-      while (bands.queued >= 2 * K * PER_THREAD && !o.signal?.aborted) {
+      while (bands.queued >= 2 * K * PER_THREAD && !stopping) {
         if (failure) throw failure;
         await idle();
       }
     }
-    o.signal?.removeEventListener('abort', wakeUp);
-    // Whether a stop came while the input was read (a later one changes nothing). The records
-    // read but not dealt out yet are then dropped: at most a few batches.
-    const stopped = o.signal?.aborted ?? false;
-    if (stopped) records -= unsent.length;
-    else cut(unsent);
+    // On a stop, the records read but not dealt out yet are dropped.
+    if (!stopping) cut(unsent);
     ended = true;
     pump();
-    while (windows.length) {
+    while (stopping ? sent.size > 0 : windows.length > 0) {
       if (failure) throw failure;
       await idle();
     }
-    bad.sort((a, b) => a.line - b.line);
-    if (mode === 'png') writeFileSync(join(o.outDir, 'rejected.jsonl'), rejectedJsonl(bad));
+    o.signal?.removeEventListener('abort', stopNow);
+    // data.jsonl ends before the first record dropped; nothing at or after it counts as done.
+    const cutAt = stopping ? Math.min(holeAt, unsent[0]?.index ?? Infinity) : Infinity;
+    // Stopped: only when something was left undone (a stop once all was done changes nothing).
+    const stopped = stopping && (!readAll || cutAt < Infinity);
+    // The images of the records rendered after the cut go too: data.jsonl does not have them.
+    for (const w of mode === 'png' ? windows : []) {
+      w.records.forEach((record, k) => {
+        const r = w.results[k];
+        if (record.index >= cutAt && r && 'meta' in r) rmSync(join(o.outDir, imagePath(record.id)), { force: true });
+      });
+    }
+    const kept = bad.filter((b) => b.index < cutAt).sort((a, b) => a.line - b.line);
+    const skipped = skippedAt.filter((i) => i < cutAt).length;
+    if (mode === 'png') writeFileSync(join(o.outDir, 'rejected.jsonl'), rejectedJsonl(kept));
     const cpu = process.cpuUsage(cpu0);
-    return { records, rendered, bad, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, stopped, skipped };
+    return {
+      records: rendered + kept.length + skipped,
+      rendered,
+      bad: kept,
+      seconds: (performance.now() - t0) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      stopped,
+      skipped,
+      overflowed,
+    };
   } finally {
+    o.signal?.removeEventListener('abort', stopNow);
     if (out >= 0) closeSync(out);
     await waitForStarts; // a thread still starting is closed too
     await Promise.all(threads.map((t) => t.close()));

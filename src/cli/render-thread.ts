@@ -2,16 +2,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchRenderer, type BatchRenderer } from './render-batch.ts';
 import { registerBundledFonts } from './render-backend.ts';
-import type { FromThread, ThreadInit, ThreadStart, ToThread } from './render-protocol.ts';
+import { halted, type FromThread, type ThreadInit, type ThreadStart, type ToThread } from './render-protocol.ts';
 
 const port = parentPort!;
 const post = (m: FromThread) => port.postMessage(m);
 const fatal = (e: unknown) => post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
 
 let render: BatchRenderer | null = null;
+let started: ThreadInit | null = null;
 const begin = (init: ThreadInit) => {
   try {
     render = batchRenderer(init);
+    started = init;
     post({ type: 'ready' });
   } catch (e) {
     fatal(e);
@@ -25,6 +27,7 @@ port.on('message', async (msg: ToThread) => {
       return;
     case 'render':
       if (!render) return fatal('a batch came before init');
+      if (halted(started!)) return post({ type: 'dropped', batch: msg.batch });
       post({ type: 'done', batch: msg.batch, results: await render(msg.records) });
       return;
     default: {

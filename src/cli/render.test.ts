@@ -1,8 +1,8 @@
 // `tpi render` as a user runs it (a child process): bad records reported by line with the right
 // counts and exit status, shards that cover every record exactly once, output in the format.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { validateLlavaRecord } from '../tpi/dataset.ts';
@@ -239,8 +239,8 @@ describe('tpi render', () => {
       [['--in', input, '--out', out, '--shard', '4/3'], /--shard must be i\/n/],
       [['--in', input, '--out', out, '--shard', '1-3'], /--shard must be i\/n/],
       [['--in', input, '--out', out, '--max-font', '20'], /--max-font needs --preset custom/],
-      [['--in', input, '--out', out, '--preset', 'custom', '--min-font', '30', '--max-font', '20'], /minFontSize 30 > maxFontSize 20/],
-      [['--in', input, '--out', out, '--preset', 'custom', '--bg', 'transparent'], /background must be a colour/],
+      [['--in', input, '--out', out, '--preset', 'custom', '--min-font', '30', '--max-font', '20'], /--min-font 30 > --max-font 20/],
+      [['--in', input, '--out', out, '--preset', 'custom', '--bg', 'transparent'], /--bg must be a colour like #000000/],
       [['--in', input, '--out', out, '--augment', 'blur=9'], /blur must be a number from 0 to 4/],
       [['--in', input, '--out', out, '--augment', 'perspective=0.5'], /--augment perspective must be a number from 0 to 0.1, got "0.5"/],
       [['--in', input, '--out', out, '--augment', 'perspective=x'], /--augment perspective must be a number/],
@@ -255,5 +255,207 @@ describe('tpi render', () => {
       expect(r.stderr, flags.join(' ')).toMatch(message);
     }
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('names the flags in its messages and states the limits they break', async () => {
+    const out = join(dir, 'never-2');
+    const cores = availableParallelism();
+    const custom = ['--in', input, '--out', out, '--preset', 'custom'];
+    for (const [flags, message] of [
+      [[...custom, '--min-font', '40', '--max-font', '10'], /--min-font 40 > --max-font 10/],
+      [[...custom, '--min-font', '300'], /--min-font 300 > \d+ \(the preset's; set --max-font\)/],
+      [[...custom, '--fg', 'red'], /--fg must be a colour like #000000 or #000, got "red"/],
+      [[...custom, '--size', '0'], /--size must be an integer from 16 to 4096, got "0"/],
+      [[...custom, '--size', '5'], /--size must be an integer from 16 to 4096, got "5"/],
+      [[...custom, '--size', '4097'], /--size must be an integer from 16 to 4096, got "4097"/],
+      [['--in', input, '--out', out, '--shard', '1/1000001'], /--shard must be i\/n with 1 ≤ i ≤ n ≤ 1,000,000, got "1\/1000001"/],
+      [['--in', input, '--out', out, '--workers', '-1'], new RegExp(`--workers must be an integer from 1 to ${4 * cores} \\(at most 4 per core; this machine has ${cores}\\), got "-1"`)],
+      [['--in', input, '--out', out, '--workers', String(4 * cores + 1)], new RegExp(`--workers must be an integer from 1 to ${4 * cores} .*got "${4 * cores + 1}"`)],
+      [['--in', input, '--out', out, '--seed', '-1'], /--seed must be an integer from 0 to 4294967295, got "-1"/],
+    ] as const) {
+      const r = await tpi(...flags);
+      expect(r.status, flags.join(' ')).toBe(2);
+      expect(r.stderr, flags.join(' ')).toMatch(message);
+      expect(r.stderr, flags.join(' ')).not.toMatch(/minFontSize|maxFontSize|foreground|ambiguous/);
+    }
+    expect(existsSync(out)).toBe(false);
+    expect((await tpi('--in', input, '--out', join(dir, 'most-workers'), '--workers', String(4 * cores))).status).toBe(1); // the limit itself is fine
+  });
+
+  it('refuses an input that is one of the files it writes, and leaves it whole', async () => {
+    const out = join(dir, 'self');
+    mkdirSync(join(out, 'images'), { recursive: true });
+    const corpus = lines.slice(0, 2).join('\n') + '\n';
+    const inputs = { data: join(out, 'data.jsonl'), rejected: join(out, 'rejected.jsonl'), image: join(out, 'images', 'corpus.png') };
+    for (const path of Object.values(inputs)) writeFileSync(path, corpus);
+    symlinkSync(inputs.data, join(dir, 'link-to-data.jsonl'));
+    linkSync(inputs.rejected, join(dir, 'hard-link.jsonl'));
+    // As the user ran it: from inside the folder, --out .
+    const p = spawnSync(process.execPath, [BIN, 'render', '--in', 'data.jsonl', '--out', '.'], { cwd: out, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(p.status).toBe(2);
+    expect(p.stderr).toMatch(/--in data\.jsonl is data\.jsonl, a file this command writes/);
+    for (const [flags, message] of [
+      [['--in', inputs.rejected, '--out', out], /rejected\.jsonl, a file this command writes/],
+      [['--in', inputs.image, '--out', out, '--overwrite'], /images\/\*\.png, a file this command writes/],
+      [['--in', join(dir, 'link-to-data.jsonl'), '--out', out, '--resume'], /data\.jsonl, a file this command writes/],
+      [['--in', join(dir, 'hard-link.jsonl'), '--out', join(out, '.')], /rejected\.jsonl, a file this command writes/],
+    ] as const) {
+      const r = await tpi(...flags);
+      expect(r.status, flags.join(' ')).toBe(2);
+      expect(r.stderr, flags.join(' ')).toMatch(message);
+    }
+    for (const path of Object.values(inputs)) expect(readFileSync(path, 'utf8'), path).toBe(corpus);
+    expect(readdirSync(join(out, 'images'))).toEqual(['corpus.png']);
+  });
+
+  it('reads a JSONL file that starts with a UTF-8 byte-order mark', async () => {
+    const bom = join(dir, 'bom.jsonl');
+    writeFileSync(bom, '\uFEFF' + lines.slice(0, 2).join('\n'));
+    const r = await tpi('--in', bom, '--out', join(dir, 'bom'));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readJsonl(join(dir, 'bom', 'data.jsonl')).map((x) => x.id)).toEqual(['first', 'tpi-000002']);
+  });
+
+  it('refuses to render over a dataset without --resume or --overwrite; --overwrite removes only the old dataset', async () => {
+    const out = join(dir, 'again');
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.txt'), 'mine'); // an --out without data.jsonl is fine
+    expect((await tpi('--in', input, '--out', out)).status).toBe(1);
+    const before = readFileSync(join(out, 'data.jsonl'), 'utf8');
+    const images = readdirSync(join(out, 'images')).sort();
+    expect(images).toHaveLength(18);
+    const small = join(dir, 'small.jsonl');
+    writeFileSync(small, JSON.stringify({ id: 'new', text: 'A new one.' }) + '\n');
+    const r = await tpi('--in', small, '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/already holds a rendered dataset .*--resume to continue it, or --overwrite to replace it/);
+    expect((await tpi('--in', small, '--out', out, '--resume', '--overwrite')).stderr).toMatch(/--resume and --overwrite exclude each other/);
+    expect(readFileSync(join(out, 'data.jsonl'), 'utf8')).toBe(before);
+    expect(readdirSync(join(out, 'images')).sort()).toEqual(images);
+
+    writeFileSync(join(out, 'images', 'keep.txt'), 'not an image');
+    mkdirSync(join(out, 'images', 'folder.png'));
+    const o = await tpi('--in', small, '--out', out, '--overwrite');
+    expect(o.status).toBe(0);
+    expect(readJsonl(join(out, 'data.jsonl')).map((x) => x.id)).toEqual(['new']);
+    expect(readFileSync(join(out, 'rejected.jsonl'), 'utf8')).toBe('');
+    expect(readdirSync(join(out, 'images')).sort()).toEqual(['folder.png', 'keep.txt', 'new.png']);
+    expect(readdirSync(out).sort()).toEqual(['data.jsonl', 'images', 'notes.txt', 'rejected.jsonl']);
+  });
+
+  it('--resume refuses other settings than the dataset was rendered with, and changes nothing', async () => {
+    const out = join(dir, 'resume-settings');
+    expect((await tpi('--in', input, '--out', out, '--shard', '1/2')).status).toBe(1);
+    const before = readFileSync(join(out, 'data.jsonl'), 'utf8');
+    const rejected = readFileSync(join(out, 'rejected.jsonl'), 'utf8');
+    const images = readdirSync(join(out, 'images')).sort();
+    for (const [flags, message] of [
+      [['--preset', 'native', '--font', 'serif'], /data\.jsonl:1 was rendered with other settings \(preset paper, not native; width 336, not 512; height 336, not 512; font sans, not serif\): cannot resume/],
+      [['--font', 'mono'], /\(font sans, not mono\)/],
+      [['--preset', 'custom', '--size', '300'], /\(preset paper, not custom; width 336, not 300; height 336, not 300\)/],
+      [['--augment', 'rotate=2'], /\(no --augment\)/],
+    ] as const) {
+      const r = await tpi('--in', input, '--out', out, '--resume', ...flags);
+      expect(r.status, flags.join(' ')).toBe(2);
+      expect(r.stderr, flags.join(' ')).toMatch(message);
+      expect(r.stderr).toMatch(/--overwrite to start over/);
+    }
+    expect(readFileSync(join(out, 'data.jsonl'), 'utf8')).toBe(before);
+    expect(readFileSync(join(out, 'rejected.jsonl'), 'utf8')).toBe(rejected);
+    expect(readdirSync(join(out, 'images')).sort()).toEqual(images);
+    // The same settings (the defaults, written out) resume it.
+    expect((await tpi('--in', input, '--out', out, '--resume', '--preset', 'paper', '--font', 'sans')).status).toBe(1);
+    expect(readJsonl(join(out, 'data.jsonl'))).toHaveLength(18);
+  });
+
+  it('reads standard input (--in -), pipes and devices; a folder is named as a folder', async () => {
+    await tpi('--in', input, '--out', join(dir, 'from-file'));
+    const want = readFileSync(join(dir, 'from-file', 'data.jsonl'), 'utf8');
+    const corpus = readFileSync(input, 'utf8');
+    const run = (args: string[], cmd = process.execPath) => spawnSync(cmd, args, { input: corpus, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    for (const [name, args, cmd] of [
+      ['stdin', [BIN, 'render', '--in', '-', '--out', join(dir, 'stdin')]],
+      ['dev-stdin', [BIN, 'render', '--in', '/dev/stdin', '--out', join(dir, 'dev-stdin')]],
+      ['pipe', ['-c', `"$0" "${BIN}" render --in <(cat "${input}") --out "${join(dir, 'pipe')}"`, process.execPath], 'bash'],
+    ] as const) {
+      const r = run([...args], cmd);
+      expect(r.status, `${name}: ${r.stderr}`).toBe(1);
+      expect(r.stdout, name).toMatch(/Rendered 18 of 23 records .*; 5 bad\./);
+      expect(readFileSync(join(dir, name, 'data.jsonl'), 'utf8'), name).toBe(want);
+    }
+    const dev = await tpi('--in', '/dev/null', '--out', join(dir, 'dev-null'));
+    expect([dev.status, dev.stdout]).toEqual([0, expect.stringMatching(/^Rendered 0 of 0 records/)]);
+    const folder = await tpi('--in', dir, '--out', join(dir, 'never-3'));
+    expect([folder.status, folder.stderr]).toEqual([2, expect.stringMatching(/--in .* is a folder/)]);
+    const shard = run([BIN, 'render', '--in', '-', '--out', join(dir, 'never-3'), '--shard', '1/2']);
+    expect([shard.status, shard.stderr]).toEqual([2, expect.stringMatching(/--shard needs --in to be a file/)]);
+    expect(existsSync(join(dir, 'never-3'))).toBe(false);
+  });
+
+  it('refuses ids that would share a file on macOS or Windows, or an automatic id, in whichever shard they fall', async () => {
+    const corpus = join(dir, 'ids.jsonl');
+    const ids = ['Bus', 'tpi-000005', undefined, 'bus', 'nul', undefined, 'BUS'];
+    writeFileSync(corpus, ids.map((id, i) => JSON.stringify({ id, text: `Text ${i}` })).join('\n'));
+    const whole = await tpi('--in', corpus, '--out', join(dir, 'ids'));
+    expect(readJsonl(join(dir, 'ids', 'data.jsonl')).map((x) => x.id)).toEqual(['Bus', 'tpi-000003', 'tpi-000006']);
+    const reported = [...whole.stderr.matchAll(/ids\.jsonl:(\d+): (.*)/g)].map((m) => [Number(m[1]), m[2]]);
+    expect(reported).toEqual([
+      [2, expect.stringMatching(/"tpi-000005" is the automatic id of record 5/)],
+      [4, 'the id "bus" clashes with the id "Bus" on line 1 on case-insensitive file systems'],
+      [5, expect.stringMatching(/"nul" is a reserved file name on Windows/)],
+      [7, 'the id "BUS" clashes with the id "Bus" on line 1 on case-insensitive file systems'],
+    ]);
+    // Sharded, each shard knows the ids of the shards before it.
+    const shards = [];
+    for (const i of [1, 2, 3]) {
+      await tpi('--in', corpus, '--out', join(dir, `ids-${i}`), '--shard', `${i}/3`);
+      shards.push(...readJsonl(join(dir, `ids-${i}`, 'rejected.jsonl')).map((b) => b.line));
+    }
+    expect(shards).toEqual([2, 4, 5, 7]);
+  });
+
+  it('says in the summary how many texts were cut off', async () => {
+    const corpus = join(dir, 'long.jsonl');
+    // Texts from a few words to past what fits at the paper's smallest size.
+    writeFileSync(corpus, [10, 400, 3000, 9000, 15000].map((n, i) => JSON.stringify({ id: `long${i}`, text: 'word '.repeat(n / 5).trim() })).join('\n'));
+    const r = await tpi('--in', corpus, '--out', join(dir, 'long'));
+    expect(r.status).toBe(0);
+    const cut = readJsonl(join(dir, 'long', 'data.jsonl')).filter((x) => x.tpi.overflow).length;
+    expect(cut).toBeGreaterThan(0);
+    expect(cut).toBeLessThan(5);
+    expect(r.stdout).toMatch(new RegExp(`^Rendered 5 of 5 records in [\\d.]+ s \\(\\d+ images/s, \\d+ workers, [\\d.]+ s CPU\\) into .*; ${cut} cut off; 0 bad\\.$`));
+  });
+
+  it('on a stop, finishes only the batches being drawn and drops the rest, even once the whole input is read', async () => {
+    const batchSize = 8;
+    for (const n of [2000, 100]) {
+      // 100 records are all read (and queued) before the first image is done.
+      const corpus = join(dir, `drop-${n}.jsonl`);
+      writeFileSync(corpus, Array.from({ length: n }, (_, i) => JSON.stringify({ id: `d${i}`, text: `Text ${i}: ${'to print '.repeat(1 + (i % 30))}` }) + '\n').join(''));
+      const out = join(dir, `drop-${n}`);
+      const stop = new AbortController();
+      let atStop = 0;
+      let drawn = 0;
+      const s = await renderCorpus({
+        input: corpus, format: 'jsonl', outDir: out, choices: { preset: 'paper', font: 'sans' }, workers: 2, shard: null, batchSize, signal: stop.signal,
+        onProgress: (k) => {
+          drawn = k;
+          if (!stop.signal.aborted) {
+            atStop = k;
+            stop.abort();
+          }
+        },
+      });
+      expect(s.stopped, `${n}`).toBe(true);
+      // Drawn after the stop: what the worker thread had started (and any batch it had finished
+      // whose reply had not been read yet), not the batches queued for it.
+      expect(drawn - atStop, `${n}`).toBeLessThanOrEqual(4 * batchSize);
+      expect(s.rendered, `${n}`).toBeLessThan(n);
+      expect(s.records, `${n}`).toBe(s.rendered);
+      const records = readJsonl(join(out, 'data.jsonl'));
+      expect(records.map((r) => r.id)).toEqual(Array.from({ length: s.rendered }, (_, i) => `d${i}`));
+      expect(readdirSync(join(out, 'images')).sort()).toEqual(records.map((r) => `${r.id}.png`).sort()); // no strays
+    }
   });
 });

@@ -4,12 +4,12 @@
  * app); rendered PNGs live outside it (print-actions.ts) so state updates stay cheap.
  */
 import { create } from 'zustand';
-import { NO_AUGMENT, type Augment } from '../tpi/augment.ts';
+import { AUGMENT_LIMITS, NO_AUGMENT, type Augment } from '../tpi/augment.ts';
 import type { BadRecord, InputRecord } from '../tpi/dataset.ts';
-import { DEFAULT_FONT, type FontId } from '../tpi/fonts.ts';
-import { PAPER, type PresetName } from '../tpi/presets.ts';
+import { DEFAULT_FONT, isFontId, type FontId } from '../tpi/fonts.ts';
+import { PAPER, PRESET_NAMES, type PresetName } from '../tpi/presets.ts';
 import type { TpiMeta } from '../tpi/render.ts';
-import type { Alignment } from '../tpi/types.ts';
+import { ALIGNMENTS, type Alignment } from '../tpi/types.ts';
 
 export interface PrintSettings {
   preset: PresetName;
@@ -38,9 +38,37 @@ export const DEFAULT_SETTINGS: PrintSettings = {
   seed: 1,
 };
 
-/** Saved settings over the defaults; settings saved before a setting existed (augment.perspective, say) get its default. */
+const COLOUR = /^#[0-9a-f]{6}$/i;
+const inRange = (v: unknown, lo: number, hi: number, integer = false): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi && (!integer || Number.isInteger(v));
+
+/**
+ * Saved settings over the defaults, one field at a time: a field saved before it existed
+ * (augment.perspective, say) or not valid (storage edited or damaged) gets its default, so
+ * that a restored draft always renders.
+ */
 export function restoredSettings(saved: Partial<PrintSettings> | undefined): PrintSettings {
-  return { ...DEFAULT_SETTINGS, ...saved, augment: { ...NO_AUGMENT, ...saved?.augment } };
+  const d = DEFAULT_SETTINGS;
+  const s: Partial<Record<keyof PrintSettings, unknown>> = saved && typeof saved === 'object' ? saved : {};
+  const maxFontSize = inRange(s.maxFontSize, 1, 512) ? s.maxFontSize : d.maxFontSize;
+  const augment = { ...NO_AUGMENT };
+  const savedAugment: Partial<Record<keyof Augment, unknown>> = s.augment && typeof s.augment === 'object' ? s.augment : {};
+  for (const [k, [lo, hi]] of Object.entries(AUGMENT_LIMITS) as [keyof Augment, readonly [number, number]][]) {
+    const v = savedAugment[k];
+    if (inRange(v, lo, hi, k === 'jpeg')) augment[k] = v;
+  }
+  return {
+    preset: (PRESET_NAMES as readonly unknown[]).includes(s.preset) ? (s.preset as PresetName) : d.preset,
+    font: typeof s.font === 'string' && isFontId(s.font) ? s.font : d.font,
+    size: inRange(s.size, 16, 4096, true) ? s.size : d.size,
+    minFontSize: inRange(s.minFontSize, 1, maxFontSize) ? s.minFontSize : Math.min(d.minFontSize, maxFontSize),
+    maxFontSize,
+    foreground: typeof s.foreground === 'string' && COLOUR.test(s.foreground) ? s.foreground : d.foreground,
+    background: typeof s.background === 'string' && COLOUR.test(s.background) ? s.background : d.background,
+    align: typeof s.align === 'string' && (ALIGNMENTS as readonly string[]).includes(s.align) ? (s.align as Alignment) : d.align,
+    augment,
+    seed: inRange(s.seed, 0, 2 ** 31 - 1, true) ? s.seed : d.seed,
+  };
 }
 
 export interface Preview {

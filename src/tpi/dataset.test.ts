@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsvRows } from './csv.ts';
-import { DEFAULT_QUESTION, MAX_TEXT_CHARS, llavaRecord, parseCsv, parseDataset, parseJsonl, validateLlavaRecord } from './dataset.ts';
+import { DEFAULT_QUESTION, ID_PATTERN, MAX_TEXT_CHARS, llavaRecord, parseCsv, parseDataset, parseJsonl, validateLlavaRecord } from './dataset.ts';
 import { datasetZip } from './export.ts';
 import { unzipSync, strFromU8 } from 'fflate';
 
@@ -43,6 +43,54 @@ describe('JSONL input', () => {
   it('gives records without an id one from their position among all records', () => {
     const d = parseJsonl('{"text":"a"}\n\n{bad\n{"text":"b"}\n');
     expect(d.records.map((r) => r.id)).toEqual(['tpi-000001', 'tpi-000003']);
+  });
+
+  it('ignores a UTF-8 byte-order mark at the start of the file, as the CSV reader does', () => {
+    const lines = ['{"text":"first","id":"one"}', '{"text":"second"}'];
+    const withBom = parseJsonl('\uFEFF' + lines.join('\n'));
+    expect(withBom).toEqual(parseJsonl(lines.join('\n')));
+    expect(withBom.records.map((r) => r.id)).toEqual(['one', 'tpi-000002']);
+    // Only at the start of the file: elsewhere it is a character of the line, as JSON says.
+    expect(parseJsonl(`${lines[0]}\n\uFEFF${lines[1]}`).bad.map((b) => b.line)).toEqual([2]);
+  });
+
+  it('takes numeric ids only as safe integers, which keep their digits', () => {
+    const d = parseJsonl(['{"text":"a","id":12345678901234567890}', '{"text":"b","id":12345678901234567891}', '{"text":"c","id":1e21}', `{"text":"d","id":${Number.MAX_SAFE_INTEGER}}`, '{"text":"e","id":"12345678901234567890"}'].join('\n'));
+    expect(d.records.map((r) => r.id)).toEqual([String(Number.MAX_SAFE_INTEGER), '12345678901234567890']);
+    expect(d.bad.map((b) => b.line)).toEqual([1, 2, 3]);
+    for (const b of d.bad) expect(b.reason).toMatch(/"id" is a number too large to keep exactly .*write the id as a string/);
+    for (const r of d.records) expect(r.id).toMatch(ID_PATTERN);
+  });
+
+  it('refuses ids that clash on case-insensitive file systems and names Windows reserves', () => {
+    const ids = ['A1', 'b', 'a1', 'CON', 'nul.txt', 'Com1', 'lpt9.png', 'aux', 'prn', 'console', 'com10', 'B'];
+    const d = parseJsonl(ids.map((id) => JSON.stringify({ text: id, id })).join('\n'));
+    expect(d.records.map((r) => r.id)).toEqual(['A1', 'b', 'console', 'com10']);
+    const reasons = Object.fromEntries(d.bad.map((b) => [b.line, b.reason]));
+    expect(reasons[3]).toBe('the id "a1" clashes with the id "A1" on line 1 on case-insensitive file systems');
+    expect(reasons[12]).toBe('the id "B" clashes with the id "b" on line 2 on case-insensitive file systems');
+    for (const line of [4, 5, 6, 7, 8, 9]) expect(reasons[line], ids[line - 1]).toMatch(new RegExp(`^"id" "${ids[line - 1]}" is a reserved file name on Windows`));
+    // The same through CSV (ids there are always strings).
+    expect(parseCsv('id,text\nx,one\nX,two\nCOM3,three').bad.map((b) => b.line)).toEqual([3, 4]);
+  });
+
+  it('never gives a record an automatic id that an explicit one has, before or after it', () => {
+    // Line 1 takes record 2's automatic id; line 4 takes record 3's, which that record needed.
+    const d = parseJsonl(['{"text":"a","id":"tpi-000002"}', '{"text":"b"}', '{"text":"c"}', '{"text":"d","id":"TPI-000003"}', '{"text":"e","id":"tpi-000005"}', '{"text":"f","id":"tpi-7"}'].join('\n'));
+    const ids = d.records.map((r) => r.id);
+    expect(ids).toEqual(['tpi-000002', 'tpi-000003', 'tpi-000005', 'tpi-7']);
+    expect(new Set(ids.map((id) => id.toLowerCase())).size).toBe(ids.length);
+    expect(d.bad.map((b) => [b.line, b.reason])).toEqual([
+      [1, '"id" "tpi-000002" is the automatic id of record 2: ids tpi-<position> are kept for records without an id; give this one another id'],
+      [4, '"id" "TPI-000003" is the automatic id of record 3: ids tpi-<position> are kept for records without an id; give this one another id'],
+    ]);
+  });
+
+  it('refuses a text with no visible characters', () => {
+    const invisible = ['\u200b', '\u200b\u200d\u2060', '\u00ad', '\u3164', '\ufeff\u200b', '\u180e', '\u2800'];
+    const d = parseJsonl([...invisible, 'a\u200b'].map((text) => JSON.stringify({ text })).join('\n'));
+    expect(d.records.map((r) => r.text)).toEqual(['a\u200b']);
+    expect(d.bad.map((b) => b.reason)).toEqual(invisible.map(() => '"text" has no visible characters'));
   });
 });
 

@@ -42,6 +42,45 @@ export function defaultId(index: number): string {
   return `tpi-${String(index + 1).padStart(6, '0')}`;
 }
 
+/**
+ * The position whose automatic id `id` is (in any case), or null. Such ids are kept for the
+ * records without one: an explicit one is accepted only on the record at that position, so an
+ * automatic id never collides with an explicit one, wherever in the input that one comes.
+ */
+function automaticIdPosition(id: string): number | null {
+  const m = /^tpi-(\d{6,})$/i.exec(id);
+  const position = m ? Number(m[1]) : 0;
+  return position >= 1 && defaultId(position - 1) === id.toLowerCase() ? position : null;
+}
+
+/** Names Windows will not create a file under, in any case and with any extension. */
+const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|$)/i;
+
+/** Something that draws ink: not only spaces, control, format or other invisible characters. */
+const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}\u2800]/u;
+
+/**
+ * The ids taken so far, compared as file names are on case-insensitive file systems (macOS,
+ * Windows), where images/A1.png and images/a1.png are one file.
+ */
+export class IdRegistry {
+  private readonly lines = new Map<string, number>(); // lower-case id → line where it was taken
+  private readonly spelled = new Map<string, string>(); // lower-case id → the id, where they differ
+
+  /** Takes `id` for the record on `line`; if it is taken already, why the record cannot have it. */
+  take(id: string, line: number): string | null {
+    const key = id.toLowerCase();
+    const first = this.lines.get(key);
+    if (first === undefined) {
+      this.lines.set(key, line);
+      if (key !== id) this.spelled.set(key, id);
+      return null;
+    }
+    const taken = this.spelled.get(key) ?? key;
+    return taken === id ? `the id "${id}" is already used on line ${first}` : `the id "${id}" clashes with the id "${taken}" on line ${first} on case-insensitive file systems`;
+  }
+}
+
 const plural = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
 
 /** Checks one parsed record's fields. */
@@ -52,6 +91,7 @@ export function checkFields(value: unknown, index: number, line: number): Checke
   if (!('text' in o) || o.text === null || o.text === undefined) return bad('no "text" field');
   if (typeof o.text !== 'string') return bad(`"text" must be a string, not ${typeof o.text}`);
   if (o.text.trim() === '') return bad('"text" is empty');
+  if (!VISIBLE.test(o.text)) return bad('"text" has no visible characters');
   if (o.text.length > MAX_TEXT_CHARS) return bad(`"text" is ${plural(o.text.length, 'character')} long; the limit is ${plural(MAX_TEXT_CHARS, 'character')}`);
   for (const k of ['question', 'answer'] as const) {
     if (o[k] !== undefined && o[k] !== null && typeof o[k] !== 'string') return bad(`"${k}" must be a string`);
@@ -61,9 +101,18 @@ export function checkFields(value: unknown, index: number, line: number): Checke
   if ((question === undefined) !== (answer === undefined)) return bad(question ? 'a "question" without an "answer"' : 'an "answer" without a "question"');
   let id = defaultId(index);
   if (o.id !== undefined && o.id !== null && o.id !== '') {
+    const shown = JSON.stringify(o.id).slice(0, 60);
+    if (typeof o.id === 'number' && Number.isInteger(o.id) && !Number.isSafeInteger(o.id)) {
+      return bad(`"id" is a number too large to keep exactly (it reads as ${shown}; JSON numbers past 9007199254740991, the largest safe integer, lose digits): write the id as a string, in quotes`);
+    }
     if (typeof o.id === 'number' && Number.isInteger(o.id) && o.id >= 0) id = String(o.id);
     else if (typeof o.id === 'string' && ID_PATTERN.test(o.id)) id = o.id;
-    else return bad(`"id" ${JSON.stringify(o.id).slice(0, 60)} cannot be a file name (letters, digits, . _ - only, up to 128)`);
+    else return bad(`"id" ${shown} cannot be a file name (letters, digits, . _ - only, up to 128)`);
+    if (WINDOWS_RESERVED.test(id)) return bad(`"id" "${id}" is a reserved file name on Windows (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9, in any case, with any extension)`);
+    const position = automaticIdPosition(id);
+    if (position !== null && position !== index + 1) {
+      return bad(`"id" "${id}" is the automatic id of record ${position}: ids tpi-<position> are kept for records without an id; give this one another id`);
+    }
   }
   const record: InputRecord = { index, line, id, text: o.text };
   if (question !== undefined) record.question = question;
@@ -75,7 +124,8 @@ export function checkFields(value: unknown, index: number, line: number): Checke
 export function parseJsonlLine(raw: string, index: number, line: number): Checked {
   let value: unknown;
   try {
-    value = JSON.parse(raw);
+    // Line 1 starts the file, where a UTF-8 byte-order mark may be (as in parseCsvRows).
+    value = JSON.parse(line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return { ok: false, bad: { index, line, reason: `invalid JSON (${why.slice(0, 120)})` } };
@@ -129,17 +179,18 @@ function push(out: Dataset, c: Checked): void {
   else out.bad.push(c.bad);
 }
 
-/** A second record with an id already used would overwrite its image: it is reported instead. */
+/**
+ * A second record with an id already used (in any case) would overwrite its image: it is
+ * reported instead.
+ */
 export function markDuplicates(d: Dataset): Dataset {
-  const first = new Map<string, number>();
+  const ids = new IdRegistry();
   const records: InputRecord[] = [];
   const bad = [...d.bad];
   for (const r of d.records) {
-    const seen = first.get(r.id);
-    if (seen === undefined) {
-      first.set(r.id, r.line);
-      records.push(r);
-    } else bad.push({ index: r.index, line: r.line, reason: `the id "${r.id}" is already used on line ${seen}` });
+    const taken = ids.take(r.id, r.line);
+    if (taken === null) records.push(r);
+    else bad.push({ index: r.index, line: r.line, reason: taken });
   }
   bad.sort((a, b) => a.line - b.line);
   return { records, bad };

@@ -35,7 +35,8 @@ export interface InkBox {
  * for left-to-right text, left for right-to-left text). Justify is not supported: canvas
  * `fillText` cannot stretch spaces portably, and TPIs in the paper are ragged-right.
  */
-export type Alignment = 'left' | 'center' | 'right' | 'start' | 'end';
+export const ALIGNMENTS = ['left', 'center', 'right', 'start', 'end'] as const;
+export type Alignment = (typeof ALIGNMENTS)[number];
 
 /** What to do when the text does not fit even at `minFontSize`. */
 export type OverflowPolicy = 'truncate' | 'paginate';

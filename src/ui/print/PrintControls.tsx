@@ -6,9 +6,8 @@ import { useApp } from '../../store/store.ts';
 import { AUGMENT_LIMITS, type Augment } from '../../tpi/augment.ts';
 import { FONT_IDS, FONTS, type FontId } from '../../tpi/fonts.ts';
 import type { PresetName } from '../../tpi/presets.ts';
-import type { Alignment } from '../../tpi/types.ts';
+import { ALIGNMENTS, type Alignment } from '../../tpi/types.ts';
 
-const ALIGNS: Alignment[] = ['left', 'center', 'right', 'start', 'end'];
 
 /**
  * A number input that shows exactly what is typed and reports only values in [min, max]. An
@@ -112,7 +111,7 @@ export function PrintControls() {
           Background colour
           <input type="color" value={s.background} onChange={(e) => set({ background: e.target.value })} />
         </label>
-        <SelectField label="Alignment" value={s.align} onChange={(align: Alignment) => set({ align })} options={ALIGNS.map((a) => ({ value: a, label: a }))} />
+        <SelectField label="Alignment" value={s.align} onChange={(align: Alignment) => set({ align })} options={ALIGNMENTS.map((a) => ({ value: a, label: a }))} />
       </Group>
       <Group title="Augmentation (seeded)">
         <NumberField label="Rotation (max °)" value={s.augment.rotate} min={0} max={AUGMENT_LIMITS.rotate[1]} step={0.5} onChange={(v) => aug('rotate', v)} />
