@@ -82,3 +82,26 @@ export async function slowFirstCall(page: Page, fn: 'createImageBitmap' | 'Blob.
 export async function slowCallsDone(page: Page, n: number): Promise<void> {
   await page.waitForFunction((n) => (window as unknown as { __slowDone: number }).__slowDone >= n, n);
 }
+
+/** The Print view with the tiny model selected, once its first preview is shown. */
+export async function openPrint(page: Page): Promise<void> {
+  await page.goto(`/?model=${TINY}&device=wasm#/print`);
+  await expect(page.getByTestId('tpi-preview')).toBeVisible();
+}
+
+/** The Print view's draft as saved in IndexedDB, as JSON; '' when none is yet. */
+export const savedDraft = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const req = indexedDB.open('tpi-print', 1);
+        req.onupgradeneeded = () => req.result.createObjectStore('kv');
+        req.onsuccess = () => {
+          const get = req.result.transaction('kv').objectStore('kv').get('draft');
+          get.onsuccess = () => {
+            resolve(get.result ? JSON.stringify(get.result) : '');
+            req.result.close();
+          };
+        };
+      }),
+  );

@@ -1,29 +1,10 @@
 /** The Print view's controls as a keyboard user meets them: typing numbers, layout, narrow screens, reloads, focus. */
 import type { Page } from '@playwright/test';
-import { expect, test, TINY } from './fixtures.ts';
+import { expect, openPrint, savedDraft, test } from './fixtures.ts';
 
-const open = async (page: Page) => {
-  await page.goto(`/?model=${TINY}&device=wasm#/print`);
-  await expect(page.getByTestId('tpi-preview')).toBeVisible();
-};
+const open = openPrint;
 const info = (page: Page) => page.getByTestId('tpi-info');
 
-/** The draft's text as saved in IndexedDB, or '' when none is. */
-const savedDraft = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<string>((resolve) => {
-        const req = indexedDB.open('tpi-print', 1);
-        req.onupgradeneeded = () => req.result.createObjectStore('kv');
-        req.onsuccess = () => {
-          const get = req.result.transaction('kv').objectStore('kv').get('draft');
-          get.onsuccess = () => {
-            resolve(get.result?.text ?? '');
-            req.result.close();
-          };
-        };
-      }),
-  );
 
 test('number fields show what is typed, apply valid values and revert invalid ones', async ({ page }) => {
   await open(page);

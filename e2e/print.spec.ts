@@ -3,30 +3,11 @@ import { readFileSync } from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from '@playwright/test';
 import { validateLlavaRecord } from '../src/tpi/dataset.ts';
-import { alertBox, askAndWait, expect, slowCallsDone, slowFirstCall, test, TINY } from './fixtures.ts';
+import { alertBox, askAndWait, expect, openPrint, savedDraft, slowCallsDone, slowFirstCall, test, TINY } from './fixtures.ts';
 
-const open = async (page: Page) => {
-  await page.goto(`/?model=${TINY}&device=wasm#/print`);
-  await expect(page.getByTestId('tpi-preview')).toBeVisible();
-};
+const open = openPrint;
 const info = (page: Page) => page.getByTestId('tpi-info');
 
-/** The draft as saved in IndexedDB (a moment after the last change), as JSON; '' when none yet. */
-const savedDraft = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<string>((resolve) => {
-        const req = indexedDB.open('tpi-print', 1);
-        req.onupgradeneeded = () => req.result.createObjectStore('kv');
-        req.onsuccess = () => {
-          const get = req.result.transaction('kv').objectStore('kv').get('draft');
-          get.onsuccess = () => {
-            resolve(get.result ? JSON.stringify(get.result) : '');
-            req.result.close();
-          };
-        };
-      }),
-  );
 
 const DATASET = [
   JSON.stringify({ id: 'bus', text: 'A red bus waits at a stop.', question: 'What colour is the bus?', answer: 'Red.' }),
