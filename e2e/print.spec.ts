@@ -28,6 +28,11 @@ test('the preview follows the text and the settings, and shows size and overflow
   // Emoji are in none of the bundled fonts: the page says which ones, as plain text.
   await text.fill('Party 🎉🎂 in 🇯🇵.');
   await expect(page.getByTestId('tpi-emoji')).toContainText('Emoji are not in the bundled fonts: 🎉 🎂 🇯🇵 print with');
+  await expect(page.getByTestId('tpi-invisible')).toHaveCount(0);
+  await page.getByLabel('Text colour').fill('#ffffff');
+  await expect(page.getByTestId('tpi-invisible')).toHaveText('The text colour is the background colour: the text cannot be seen.');
+  await page.getByLabel('Text colour').fill('#000000');
+  await expect(page.getByTestId('tpi-invisible')).toHaveCount(0);
   await text.fill('A crowded street market at dusk with stalls selling fruit and lanterns overhead. '.repeat(8));
   await expect(info(page)).toContainText(/font size (1\d|[6-9]) px/);
   await text.fill('overflowing text '.repeat(600));
@@ -104,6 +109,17 @@ test('imports a dataset, reports bad lines, renders all, exports a zip, survives
   await expect(page.getByLabel('Text to print')).toHaveValue('Kept across reloads.');
   await page.getByRole('button', { name: 'Remove dataset' }).click();
   await expect(page.getByTestId('dataset-summary')).toHaveCount(0);
+  // Removing can be undone, and what is put back is saved again.
+  await expect(page.getByRole('status').filter({ hasText: 'pairs.jsonl removed (3 records).' })).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('pairs.jsonl: 3 records, 3 not usable');
+  await page.reload();
+  await expect(page.getByTestId('dataset-summary')).toContainText('pairs.jsonl: 3 records, 3 not usable');
+  await page.getByRole('button', { name: 'Remove dataset' }).click();
+  await page.reload();
+  await expect(page.getByLabel('Text to print')).toHaveValue('Kept across reloads.');
+  await expect(page.getByTestId('dataset-summary')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0);
 });
 
 test('of two datasets imported in quick succession, the one chosen last is kept', async ({ page }) => {

@@ -48,7 +48,7 @@ export function importDataset(file: File): Promise<void> {
     }
     clearResults();
     const dataset = { name: file.name, ...parsed };
-    setPrint({ dataset, datasetError: null });
+    setPrint({ dataset, removed: null, datasetError: null });
     try {
       await saveDataset(dataset);
     } catch (e) {
@@ -72,8 +72,16 @@ export function unusable(name: string, text: string, bad: readonly { line: numbe
 export async function clearDataset(): Promise<void> {
   cancelBatch();
   clearResults();
-  setPrint({ dataset: null, datasetError: null });
+  setPrint({ removed: getPrint().dataset, dataset: null, datasetError: null });
   await saveDataset(null).catch(() => {});
+}
+
+/** Puts back the dataset "Remove dataset" took away (its rendered images are not kept). */
+export async function undoRemove(): Promise<void> {
+  const { removed, dataset } = getPrint();
+  if (!removed || dataset) return;
+  setPrint({ dataset: removed, removed: null, datasetError: null });
+  await saveDataset(removed).catch((e) => setPrint({ datasetError: `The dataset could not be saved in the browser, so it will not survive a reload: ${message(e)}` }));
 }
 
 export function cancelBatch(): void {

@@ -108,6 +108,8 @@ export interface PrintState {
   preview: Preview | null;
   previewError: string | null;
   dataset: LoadedDataset | null;
+  /** The dataset "Remove dataset" took away, until another is imported: it can be put back. */
+  removed: LoadedDataset | null;
   datasetError: string | null;
   batch: BatchState | null;
   thumbs: Thumb[];
@@ -120,6 +122,7 @@ export const usePrint = create<PrintState>()(() => ({
   preview: null,
   previewError: null,
   dataset: null,
+  removed: null,
   datasetError: null,
   batch: null,
   thumbs: [],

@@ -1,4 +1,4 @@
-import { cancelBatch, choicesKey, clearDataset, exportZip, GRID, importDataset, renderAll } from '../../store/batch-actions.ts';
+import { cancelBatch, choicesKey, clearDataset, exportZip, GRID, importDataset, renderAll, undoRemove } from '../../store/batch-actions.ts';
 import { usePrint } from '../../store/print.ts';
 import { useApp } from '../../store/store.ts';
 import { FileButton } from '../common/FileButton.tsx';
@@ -8,6 +8,7 @@ const SHOWN_BAD = 50;
 /** Batch: import JSONL/CSV, render every record with progress and Cancel, grid, export zip. */
 export function BatchPanel() {
   const dataset = usePrint((s) => s.dataset);
+  const removed = usePrint((s) => s.removed);
   const error = usePrint((s) => s.datasetError);
   const batch = usePrint((s) => s.batch);
   const thumbs = usePrint((s) => s.thumbs);
@@ -32,6 +33,16 @@ export function BatchPanel() {
           Records with <code>text</code> and optionally <code>question</code>, <code>answer</code>, <code>id</code>.
         </span>
       </div>
+      {!dataset && removed && (
+        <p className="row" role="status">
+          <span>
+            {removed.name} removed ({removed.records.length} {removed.records.length === 1 ? 'record' : 'records'}).
+          </span>
+          <button type="button" onClick={() => void undoRemove()}>
+            Undo
+          </button>
+        </p>
+      )}
       {error && (
         <p className="error-text" role="status">
           {error}

@@ -40,6 +40,7 @@ function Preview() {
   const current = usePrint((s) => s.preview?.text === s.text);
   const empty = usePrint((s) => s.text.trim() === '');
   const meta = preview?.meta;
+  const invisible = usePrint((s) => s.settings.foreground.toLowerCase() === s.settings.background.toLowerCase());
   const shownText = preview?.text ?? '';
   const emoji = useMemo(() => emojiIn(shownText), [shownText]);
   return (
@@ -57,6 +58,11 @@ function Preview() {
           {meta.overflow ? <strong className="overflow">overflow: the text does not fit at the smallest size and is cut</strong> : 'fits'}
           {' · '}
           {preview!.ms.toFixed(1)} ms
+        </p>
+      )}
+      {invisible && (
+        <p className="hint" data-testid="tpi-invisible">
+          The text colour is the background colour: the text cannot be seen.
         </p>
       )}
       {emoji.length > 0 && (
