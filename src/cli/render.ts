@@ -48,7 +48,6 @@ the records before the first one dropped (--resume goes on from there).
 Exit status: 0 all records rendered, 1 some records were bad (listed on stderr), 2 wrong command line,
 130 stopped by Ctrl-C.`;
 
-
 /**
  * What --in names: a file, or something read once as a stream: standard input (by any name:
  * `-`, /dev/stdin, whose stream cannot be opened again when it is a socket), a pipe, a device.
