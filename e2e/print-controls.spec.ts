@@ -102,3 +102,17 @@ test('"Ask about this image" moves focus to the question box', async ({ page }) 
   await expect(page).toHaveURL(/#\/ask$/);
   await expect(page.getByLabel('Question')).toBeFocused();
 });
+
+test('Render all and Cancel pass focus to each other instead of dropping it', async ({ page }) => {
+  await openPrint(page);
+  const rows = ['text'];
+  for (let i = 0; i < 2000; i++) rows.push(`Record ${i} of a batch long enough to cancel.`);
+  await page.getByLabel('Import dataset (JSONL or CSV)').setInputFiles({ name: 'focus.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await page.getByRole('button', { name: 'Render all' }).focus();
+  await page.keyboard.press('Enter');
+  const cancel = page.getByRole('region', { name: 'Batch' }).getByRole('button', { name: 'Cancel' });
+  await expect(cancel).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('batch-status')).toContainText('cancelled');
+  await expect(page.getByRole('button', { name: 'Render all' })).toBeFocused();
+});

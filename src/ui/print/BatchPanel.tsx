@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { cancelBatch, choicesKey, clearDataset, exportZip, GRID, importDataset, renderAll, undoRemove } from '../../store/batch-actions.ts';
 import { usePrint } from '../../store/print.ts';
 import { useApp } from '../../store/store.ts';
@@ -18,6 +19,18 @@ export function BatchPanel() {
   useApp((s) => s.selectedId);
   const current = usePrint((s) => s.settings);
   const outdated = !!batch && !running && rendered > 0 && batch.choices !== choicesKey(current);
+  // The button pressed is disabled while the batch runs (and Cancel after it): focus moves to
+  // the one that can be pressed next instead of falling to the page.
+  const renderButton = useRef<HTMLButtonElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const wasRunning = useRef(running);
+  useEffect(() => {
+    if (wasRunning.current === running) return; // a change only, not the first render
+    wasRunning.current = running;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (running && (lost || document.activeElement === renderButton.current)) cancelButton.current?.focus();
+    else if (!running && (lost || document.activeElement === cancelButton.current)) renderButton.current?.focus();
+  }, [running]);
   return (
     <section className="batch" aria-label="Batch">
       <h2>Batch</h2>
@@ -65,10 +78,10 @@ export function BatchPanel() {
             </ul>
           )}
           <div className="row">
-            <button type="button" className="primary" onClick={() => void renderAll()} disabled={running || dataset.records.length === 0}>
+            <button type="button" className="primary" ref={renderButton} onClick={() => void renderAll()} disabled={running || dataset.records.length === 0}>
               Render all
             </button>
-            <button type="button" onClick={cancelBatch} disabled={!running}>
+            <button type="button" ref={cancelButton} onClick={cancelBatch} disabled={!running}>
               Cancel
             </button>
             <button type="button" onClick={exportZip} disabled={running || rendered === 0}>
