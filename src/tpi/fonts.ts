@@ -218,17 +218,3 @@ function pieceBoundary(before: string, next: string): boolean {
   if (/[\p{M}\uFE00-\uFE0F]/u.test(next)) return false;
   return WIDE.test(prev) || WIDE.test(next);
 }
-
-/** An emoji: default emoji presentation, a variation selector asking for one, a flag or a keycap. */
-const EMOJI = /\p{Emoji_Presentation}|\ufe0f|[\u{1F1E6}-\u{1F1FF}]|\u20e3/u;
-
-/**
- * The emoji in a text, each once, in order. None of the bundled fonts has them, so they print
- * with whatever emoji font the machine has (or as empty boxes): the page says so.
- */
-export function emojiIn(text: string): string[] {
-  if (!/[\u2000-\u3300\ufe0f\u{1F000}-\u{1FAFF}]/u.test(text)) return []; // the common case, quickly
-  const found = new Set<string>();
-  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) if (EMOJI.test(segment)) found.add(segment);
-  return [...found];
-}

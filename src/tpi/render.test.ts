@@ -3,7 +3,7 @@
 import { createCanvas, Image } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { nodeBackend, nodeDeflate, registerBundledFonts } from '../cli/render-backend.ts';
-import { createCanvasMeasurer, cssFont, emojiIn, fontFamilyList } from './fonts.ts';
+import { createCanvasMeasurer, cssFont, fontFamilyList } from './fonts.ts';
 import { NO_AUGMENT } from './augment.ts';
 import { jobFor } from './job.ts';
 import { encodePng, pngColourOf } from './png.ts';
@@ -69,15 +69,6 @@ describe('measuring by pieces', () => {
       a.measure(text.slice(0, -1), 17, family);
       expect(a.measure(text, 17, family)).toBe(b.measure(text, 17, family));
     }
-  });
-});
-
-describe('emoji', () => {
-  it('are found as whole graphemes (families, flags, keycaps, skin tones), each once; symbols the fonts have are not', () => {
-    expect(emojiIn('Party 🎉🎂 with 👨‍👩‍👧‍👦 in 🇯🇵, 👍🏽 and 1️⃣ 🎉')).toEqual(['🎉', '🎂', '👨‍👩‍👧‍👦', '🇯🇵', '👍🏽', '1️⃣']);
-    expect(emojiIn('© 2024 ACME™ — “quotes” ★ → 日本語 ①')).toEqual([]);
-    expect(emojiIn('a heart ❤️ and a plain one ❤')).toEqual(['❤️']);
-    expect(emojiIn('')).toEqual([]);
   });
 });
 

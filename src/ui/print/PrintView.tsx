@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import { emojiIn } from '../../tpi/fonts.ts';
+import { notInFonts } from '../../tpi/coverage.ts';
 import { askAboutPreview, restorePrint, schedulePreview, setText } from '../../store/print-actions.ts';
 import { usePrint } from '../../store/print.ts';
 import { useApp } from '../../store/store.ts';
@@ -42,7 +42,8 @@ function Preview() {
   const meta = preview?.meta;
   const invisible = usePrint((s) => s.settings.foreground.toLowerCase() === s.settings.background.toLowerCase());
   const shownText = preview?.text ?? '';
-  const emoji = useMemo(() => emojiIn(shownText), [shownText]);
+  const shownFont = meta?.font;
+  const missing = useMemo(() => (shownFont ? notInFonts(shownText, shownFont) : []), [shownText, shownFont]);
   return (
     <section className="print-preview" aria-label="Printed image">
       <div className="tpi-frame">
@@ -65,10 +66,10 @@ function Preview() {
           The text colour is the background colour: the text cannot be seen.
         </p>
       )}
-      {emoji.length > 0 && (
-        <p className="hint" data-testid="tpi-emoji">
-          Emoji are not in the bundled fonts: {emoji.slice(0, 8).join(' ')}
-          {emoji.length > 8 ? ' …' : ''} print with this machine&apos;s emoji font, or as empty boxes, and may look different on another machine.
+      {missing.length > 0 && (
+        <p className="hint" data-testid="tpi-missing">
+          Not in the bundled fonts: {missing.slice(0, 12).join(' ')}
+          {missing.length > 12 ? ` and ${missing.length - 12} more` : ''}. These print with this machine&apos;s fonts (or as empty boxes), so they may look different on another machine.
         </p>
       )}
       {error && <p className="error-text">{error}</p>}
