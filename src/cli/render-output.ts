@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { UsageError } from './args.ts';
 import { STDIN } from './render-input.ts';
 
-export function outputPaths(dir: string) {
+function outputPaths(dir: string) {
   return { data: join(dir, 'data.jsonl'), rejected: join(dir, 'rejected.jsonl'), images: join(dir, 'images') };
 }
 
@@ -69,7 +69,7 @@ export function prepareOutput(dir: string, o: { resume: boolean; overwrite: bool
 }
 
 /** DIR's data.jsonl, rejected.jsonl and the .png files in DIR/images; nothing else in DIR. */
-export function removeDataset(dir: string): void {
+function removeDataset(dir: string): void {
   const out = outputPaths(dir);
   rmSync(out.data, { force: true });
   rmSync(out.rejected, { force: true });

@@ -114,7 +114,7 @@ function scheduleSave(): void {
   saveTimer = setTimeout(flushSave, 300);
 }
 
-export function flushSave(): void {
+function flushSave(): void {
   if (saveTimer === undefined) return;
   clearTimeout(saveTimer);
   saveTimer = undefined;
@@ -122,9 +122,9 @@ export function flushSave(): void {
   saveDraft({ text, settings }).catch(() => {}); // private windows may have no IndexedDB: nothing to keep then
 }
 
-// beforeunload comes first on a reload or close, early enough for IndexedDB to open and write
-// (a write begun in pagehide is often lost on a desktop reload); pagehide and visibilitychange
-// cover mobile browsers, which may skip beforeunload. No prompt: nothing calls preventDefault.
+// beforeunload comes first on a reload or close, early enough for the write to be made over
+// the connection kv-db.ts keeps open; pagehide and visibilitychange cover mobile browsers,
+// which may skip beforeunload. No prompt: nothing calls preventDefault.
 if (typeof window !== 'undefined') {
   window.addEventListener('beforeunload', flushSave);
   window.addEventListener('pagehide', flushSave);

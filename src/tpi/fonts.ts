@@ -105,11 +105,12 @@ interface FontCache {
 
 /**
  * Pieces are measured at this size and scaled: canvas advances are linear in the font size
- * (unhinted: equal to 5e-5 of the width, float rounding; checked in the tests), so a layout's search over sizes measures each
- * piece once instead of once per size tried. Ink boxes are hinted (up to 2 px off the scaled
- * box at small sizes), so a scaled ink box is widened by INK_SLACK on every side.
+ * (unhinted; equal to within 5e-5 of the width, float rounding, checked in the tests), so a
+ * layout's search over sizes measures each piece once instead of once per size tried. Ink boxes
+ * are hinted (up to 2 px off the scaled box at small sizes), so a scaled one is widened by
+ * INK_SLACK on every side.
  */
-export const MEASURE_SIZE = 100;
+const MEASURE_SIZE = 100;
 const INK_SLACK = 2;
 
 /**
@@ -129,8 +130,8 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
   let lastWidth = 0;
   let curFamily = '';
   let cur: FontCache | null = null;
-  let scale = 1; // the size asked for / MEASURE_SIZE
-  const piece = (text: string, fc: FontCache): number => {
+  /** A piece's width at `fontSize`: measured once per family, at MEASURE_SIZE. */
+  const piece = (text: string, fc: FontCache, fontSize: number): number => {
     let w = fc.widths.get(text);
     if (w === undefined) {
       if (set !== fc.font) ctx.font = set = fc.font;
@@ -142,36 +143,35 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
         fc.inks.set(text, { left: m.actualBoundingBoxLeft!, right: m.actualBoundingBoxRight!, ascent: m.actualBoundingBoxAscent, descent: m.actualBoundingBoxDescent! });
       }
     }
-    return w * scale;
+    return w * (fontSize / MEASURE_SIZE);
   };
-  const sumPieces = (text: string, fc: FontCache): number => {
+  const sumPieces = (text: string, fc: FontCache, fontSize: number): number => {
     // Printable ASCII (the common case) without the regular expression: runs of spaces and of the rest.
     let width = 0;
     let start = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c > 0x7e) return sumByRegExp(text, fc);
+      if (c > 0x7e) return sumByRegExp(text, fc, fontSize);
       if (i > start && (c === 32) !== (text.charCodeAt(i - 1) === 32)) {
-        width += piece(text.slice(start, i), fc);
+        width += piece(text.slice(start, i), fc, fontSize);
         start = i;
       }
     }
-    return text.length > start ? width + piece(start === 0 ? text : text.slice(start), fc) : width;
+    return text.length > start ? width + piece(start === 0 ? text : text.slice(start), fc, fontSize) : width;
   };
-  const sumByRegExp = (text: string, fc: FontCache): number => {
+  const sumByRegExp = (text: string, fc: FontCache, fontSize: number): number => {
     let width = 0;
     PIECE.lastIndex = 0;
-    for (let m = PIECE.exec(text); m !== null; m = PIECE.exec(text)) width += piece(m[0], fc);
+    for (let m = PIECE.exec(text); m !== null; m = PIECE.exec(text)) width += piece(m[0], fc, fontSize);
     return width;
   };
-  const fontCache = (fontSize: number, fontFamily: string): FontCache => {
+  const fontCache = (fontFamily: string): FontCache => {
     if (entries >= maxEntries) {
       byFamily.clear();
       entries = 0;
       lastFamily = lastText = '';
       cur = null;
     }
-    scale = fontSize / MEASURE_SIZE;
     if (!cur || fontFamily !== curFamily) {
       let fc = byFamily.get(fontFamily);
       if (!fc) byFamily.set(fontFamily, (fc = { font: cssFont(MEASURE_SIZE, fontFamily), widths: new Map(), inks: new Map() }));
@@ -182,12 +182,12 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
   };
   return {
     measure(text, fontSize, fontFamily) {
-      const fc = fontCache(fontSize, fontFamily);
+      const fc = fontCache(fontFamily);
       const prev = lastText;
       let width: number;
       if (lastSize === fontSize && lastFamily === fontFamily && prev.length > 0 && text.length > prev.length && text.startsWith(prev) && pieceBoundary(prev, text[prev.length])) {
-        width = lastWidth + sumPieces(text.slice(prev.length), fc);
-      } else width = sumPieces(text, fc);
+        width = lastWidth + sumPieces(text.slice(prev.length), fc, fontSize);
+      } else width = sumPieces(text, fc, fontSize);
       lastSize = fontSize;
       lastFamily = fontFamily;
       lastText = text;
@@ -197,11 +197,11 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
     extend(width, text, added, fontSize, fontFamily) {
       if (added === '') return width;
       if (text === '' || !pieceBoundary(text, added[0])) return this.measure(text + added, fontSize, fontFamily);
-      return width + sumPieces(added, fontCache(fontSize, fontFamily));
+      return width + sumPieces(added, fontCache(fontFamily), fontSize);
     },
     metrics: fontMetrics,
     ink(text, fontSize, fontFamily) {
-      const box = fontCache(fontSize, fontFamily).inks.get(text);
+      const box = fontCache(fontFamily).inks.get(text);
       const k = fontSize / MEASURE_SIZE;
       return box && { left: box.left * k + INK_SLACK, right: box.right * k + INK_SLACK, ascent: box.ascent * k + INK_SLACK, descent: box.descent * k + INK_SLACK };
     },

@@ -8,7 +8,6 @@ import { FONT_IDS, FONTS, type FontId } from '../../tpi/fonts.ts';
 import type { PresetName } from '../../tpi/presets.ts';
 import { ALIGNMENTS, type Alignment } from '../../tpi/types.ts';
 
-
 /**
  * A number input that shows exactly what is typed and reports only values in [min, max]. An
  * entry outside that (or an empty box) is marked invalid with the range beside it and changes
