@@ -73,9 +73,13 @@ export const nodeDeflate = (data: Uint8Array): Uint8Array => zlib.deflateSync(da
 /** node:zlib's CRC-32 (Node ≥ 20.15), else the portable one. */
 export const nodeCrc: Crc = typeof zlib.crc32 === 'function' ? (d) => zlib.crc32(d) : crc32;
 
-/** A PNG of a rendered image, as `tpi render` writes it. */
+/**
+ * A PNG of a rendered image, as `tpi render` writes it: coded from its pieces where it was
+ * composited from them (grey colours, no augmentation), else deflated. Which one depends only
+ * on the image, never on the thread: the same input gives the same files.
+ */
 export function pngFile(r: Rendered): Uint8Array {
-  return r.png(nodeDeflate, nodeCrc);
+  return r.pngFromPieces(nodeCrc) ?? r.png(nodeDeflate, nodeCrc);
 }
 
 export function pngOf(rgba: Uint8ClampedArray, width: number, height: number): Uint8Array {

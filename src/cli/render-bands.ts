@@ -33,6 +33,8 @@ export class Bands {
     /** Batches a thread has in flight at most (what "backed up" is measured against). */
     private readonly perThread: number,
     maxLength: number,
+    /** Band 0 is the main thread's, which also reads and writes (see take). */
+    private readonly mainRenders = true,
   ) {
     this.queues = Array.from({ length: K }, () => []);
     this.work = new Float64Array(maxLength + 1);
@@ -81,8 +83,8 @@ export class Bands {
 
   /**
    * The next batch for the thread of `band`: its own band's oldest, else the oldest of the
-   * fullest other band. The main thread (band 0), which also reads and writes, takes another
-   * band's batch only when that band is backed up or the input has ended.
+   * fullest other band. The main thread (band 0, when it renders), which also reads and writes,
+   * takes another band's batch only when that band is backed up or the input has ended.
    */
   take(band: number, ended: boolean): Batch | undefined {
     const q = this.queues;
@@ -91,7 +93,7 @@ export class Bands {
     else {
       let from = -1;
       for (let b = 0; b < this.K; b++) if (q[b].length && (from < 0 || q[b].length > q[from].length)) from = b;
-      if (from >= 0 && (band > 0 || ended || q[from].length > 2 * this.perThread)) batch = q[from].shift();
+      if (from >= 0 && (band > 0 || !this.mainRenders || ended || q[from].length > 2 * this.perThread)) batch = q[from].shift();
     }
     if (batch) this.queued--;
     return batch;

@@ -1,15 +1,20 @@
 /**
  * Renders batches of records for `tpi render` and encodes each PNG (the pixels never leave the
- * thread that drew them; the PNG bytes go to the main thread, which writes every file); used in
- * each worker thread and in the main thread.
+ * thread that drew them; the PNG bytes go to the main thread, which writes every file), or hands
+ * a page to the main thread as placed pieces (render-handoff.ts); used in each worker thread
+ * and in the main thread.
  */
 import type { InputRecord } from '../tpi/dataset.ts';
 import { jobFor, settingsFor } from '../tpi/job.ts';
 import { renderTpi, toModelPixels } from '../tpi/render.ts';
 import { nodeBackend, pngFile } from './render-backend.ts';
-import type { ThreadInit, ThreadResult } from './render-protocol.ts';
+import { PieceNumbers } from './render-handoff.ts';
+import type { BatchOutput, ThreadInit, ThreadResult } from './render-protocol.ts';
 
-export type BatchRenderer = (records: InputRecord[]) => Promise<ThreadResult[]>;
+export type BatchRenderer = (records: InputRecord[]) => Promise<BatchOutput>;
+
+/** Pages waiting for the main thread, beyond which a rendering thread codes its pages itself. */
+const HAND_OFF_LIMIT = 64;
 
 let sink = 0; // keeps the pixel-only path from being optimised away
 
@@ -20,12 +25,20 @@ export function batchRenderer(init: ThreadInit): BatchRenderer {
   const backend = { ...nodeBackend(init.textRenderer), pixels: (n: number) => (buffer.length === n ? buffer : (buffer = new Uint8ClampedArray(n))) };
   let tensor: Float32Array | undefined;
   const failed = (seq: number, e: unknown): ThreadResult => ({ seq, error: e instanceof Error ? e.message : String(e) });
+  const waiting = init.handOff;
+  const numbers = waiting ? new PieceNumbers() : null;
   return async (records) => {
     const results: ThreadResult[] = [];
+    numbers?.startBatch();
     for (const record of records) {
       try {
         const r = await renderTpi(jobFor(record.id, record.text, init.choices, settings), backend);
-        if (init.mode === 'png') results.push({ seq: record.index, meta: r.meta, png: pngFile(r) });
+        if (init.mode === 'png') {
+          if (numbers && waiting && r.placed?.frame.channels === 1 && Atomics.load(waiting, 0) < HAND_OFF_LIMIT) {
+            Atomics.add(waiting, 0, 1);
+            results.push({ seq: record.index, meta: r.meta, placed: numbers.ref(r.placed) });
+          } else results.push({ seq: record.index, meta: r.meta, png: pngFile(r) });
+        }
         else {
           // One reused buffer, as a batch tensor would be: the cost measured is the conversion.
           if (tensor?.length !== 3 * r.meta.width * r.meta.height) tensor = new Float32Array(3 * r.meta.width * r.meta.height);
@@ -37,6 +50,6 @@ export function batchRenderer(init: ThreadInit): BatchRenderer {
       }
     }
     if (sink === Number.MIN_VALUE) console.log(sink);
-    return results;
+    return numbers ? { results, news: numbers.take() } : { results };
   };
 }

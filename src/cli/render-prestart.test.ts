@@ -56,7 +56,7 @@ describe('prestarted worker threads', () => {
       const records = texts.slice(0, 3).map((text, i) => ({ index: i, line: i + 1, id: `r${i}`, text }));
       worker.postMessage({ type: 'render', batch: 7, records } satisfies ToThread);
       const done = await next();
-      expect(done).toEqual({ type: 'done', batch: 7, results: await batchRenderer(init)(records) });
+      expect(done).toEqual({ type: 'done', batch: 7, ...(await batchRenderer(init)(records)) });
     } finally {
       await worker.terminate();
     }

@@ -1,7 +1,9 @@
 /**
- * `tpi render` without the command line: streams the input's records to K threads (the main
- * thread and K − 1 worker threads) in batches, writes data.jsonl in input order as batches come
- * back, and collects bad records.
+ * `tpi render` without the command line: streams the input's records in batches to the threads
+ * that render them, writes the images and data.jsonl (in input order) as batches come back, and
+ * collects bad records. With one thread, the main thread does it all. With K > 1, K − 1 worker
+ * threads render and the main thread codes their pages' PNGs from placed pieces and writes them
+ * (render-handoff.ts), the workers coding pages themselves when it falls behind.
  *
  * A stop (Ctrl-C) ends reading and drops the batches not started yet, here and in the threads
  * (a flag they share): only the batches being drawn finish. data.jsonl then ends at the first
@@ -14,10 +16,14 @@ import { Worker } from 'node:worker_threads';
 import { IdRegistry, imagePath, llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
 import { rejectedJsonl } from '../tpi/export.ts';
 import type { RenderChoices } from '../tpi/job.ts';
+import { pageFrame } from '../tpi/compose.ts';
+import { settingsFor } from '../tpi/job.ts';
+import { encodePlacedPng } from '../tpi/png-pieces.ts';
 import { Bands, type Batch, type Window } from './render-bands.ts';
+import { nodeCrc, type TextRenderer } from './render-backend.ts';
+import { PieceMirror } from './render-handoff.ts';
 import { readRecords, type Shard } from './render-input.ts';
 import { renderedIds } from './render-resume.ts';
-import type { TextRenderer } from './render-backend.ts';
 import { batchRenderer } from './render-batch.ts';
 import { threadEntry } from './render-thread-bundle.ts';
 import { halted, type FromThread, type RenderMode, type ThreadInit, type ThreadResult, type ThreadStart, type ToThread } from './render-protocol.ts';
@@ -74,12 +80,14 @@ interface Thread {
   inFlight: number;
   /** Its band of text lengths (0: the shortest texts). */
   band: number;
+  /** Its copy of the thread's pieces, for the pages it hands off. */
+  mirror: PieceMirror | null;
 }
 
 const PER_THREAD = 4;
 
 /** A worker thread once it says it is ready (after its init: at start, or sent to a prestarted one). */
-function connect(worker: Worker, band: number, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Promise<Thread> {
+function connect(worker: Worker, band: number, mirror: PieceMirror | null, onMessage: OnMessage, onError: (e: Error) => void): Promise<Thread> {
   return new Promise((resolve, reject) => {
     const gone = (code: number) => reject(new Error(`worker thread exited (${code}) before it was ready`));
     worker.once('exit', gone);
@@ -88,14 +96,16 @@ function connect(worker: Worker, band: number, onMessage: (m: FromThread) => voi
       worker.off('exit', gone);
       worker.off('error', reject);
       if (m.type === 'ready') {
-        worker.on('message', onMessage);
-        worker.on('error', onError);
-        resolve({
+        const thread: Thread = {
           send: (batch, records) => worker.postMessage({ type: 'render', batch, records } satisfies ToThread),
           close: () => worker.terminate(),
           inFlight: 0,
           band,
-        });
+          mirror,
+        };
+        worker.on('message', (m: FromThread) => onMessage(m, thread));
+        worker.on('error', onError);
+        resolve(thread);
       } else {
         void worker.terminate();
         reject(new Error(m.type === 'fatal' ? m.message : `worker thread said ${m.type} before ready`));
@@ -104,35 +114,39 @@ function connect(worker: Worker, band: number, onMessage: (m: FromThread) => voi
   });
 }
 
-function startThread(entry: URL, band: number, init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Promise<Thread> {
-  return connect(new Worker(entry, { workerData: { init } satisfies ThreadStart }), band, onMessage, onError);
+type OnMessage = (m: FromThread, from: Thread) => void;
+
+function startThread(entry: URL, band: number, mirror: PieceMirror | null, init: ThreadInit, onMessage: OnMessage, onError: (e: Error) => void): Promise<Thread> {
+  return connect(new Worker(entry, { workerData: { init } satisfies ThreadStart }), band, mirror, onMessage, onError);
 }
 
 /** A thread prestarted by bin/tpi.mjs (render-prestart.ts); one that fails is replaced by a new one. */
-function adoptThread(worker: Worker, entry: URL, band: number, init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Promise<Thread> {
+function adoptThread(worker: Worker, entry: URL, band: number, mirror: PieceMirror | null, init: ThreadInit, onMessage: OnMessage, onError: (e: Error) => void): Promise<Thread> {
   worker.ref();
   worker.postMessage({ type: 'init', init } satisfies ToThread);
-  return connect(worker, band, onMessage, onError).catch(() => startThread(entry, band, init, onMessage, onError));
+  return connect(worker, band, mirror, onMessage, onError).catch(() => startThread(entry, band, mirror, init, onMessage, onError));
 }
 
 /**
  * The main thread renders too (its modules are loaded already): one batch at a time, returning
  * to the event loop in between so that the worker threads' messages (and a stop) are answered.
  */
-function inlineThread(init: ThreadInit, onMessage: (m: FromThread) => void, onError: (e: Error) => void): Thread {
+function inlineThread(init: ThreadInit, onMessage: OnMessage, onError: (e: Error) => void): Thread {
   const render = batchRenderer(init);
   let queue = Promise.resolve();
-  return {
+  const thread: Thread = {
     send: (batch, records) => {
       queue = queue
         .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-        .then(async () => onMessage(halted(init) ? { type: 'dropped', batch } : { type: 'done', batch, results: await render(records) }))
+        .then(async () => onMessage(halted(init) ? { type: 'dropped', batch } : { type: 'done', batch, ...(await render(records)) }, thread))
         .catch(onError);
     },
     close: () => queue,
     inFlight: 0,
     band: 0,
+    mirror: null,
   };
+  return thread;
 }
 
 export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
@@ -157,7 +171,10 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     o.onProgress?.(++finished);
   };
 
-  const bands = new Bands(K, batchSize, PER_THREAD, MAX_TEXT_CHARS);
+  // With more than one thread, the main thread codes and writes what K − 1 workers render.
+  const handOff = K > 1 && mode === 'png' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  const renderers = handOff ? K - 1 : K;
+  const bands = new Bands(renderers, batchSize, PER_THREAD, MAX_TEXT_CHARS, !handOff);
   const windows: Window[] = []; // in input order, not written yet
   const sent = new Map<number, { batch: Batch; thread: Thread }>();
   let nextBatch = 0;
@@ -213,10 +230,14 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   // directory from several threads at once cost up to twice the CPU per file on ext4 (the
   // kernel contends for the directory), and writing synchronously kept the rendering threads'
   // cores for rendering (docs/bench-render.md).
-  const writeImage = (record: InputRecord, r: ThreadResult): ThreadResult => {
-    if (!('meta' in r) || !r.png) return r;
+  const writeImage = (record: InputRecord, r: ThreadResult, from: Thread): ThreadResult => {
+    if (!('meta' in r)) return r;
     try {
-      writeFileSync(join(o.outDir, imagePath(record.id)), r.png);
+      if ('placed' in r) {
+        Atomics.sub(handOff!, 0, 1);
+        writeFileSync(join(o.outDir, imagePath(record.id)), encodePlacedPng(from.mirror!.page(r.placed), nodeCrc)!);
+      } else if (r.png) writeFileSync(join(o.outDir, imagePath(record.id)), r.png);
+      else return r;
       return { seq: r.seq, meta: r.meta };
     } catch (e) {
       return { seq: r.seq, error: e instanceof Error ? e.message : String(e) };
@@ -229,10 +250,11 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     batch.window.left--;
     return batch;
   };
-  const onMessage = (m: FromThread) => {
+  const onMessage = (m: FromThread, from: Thread) => {
     if (m.type === 'done') {
       const batch = back(m.batch);
-      m.results.forEach((r, k) => (batch.window.results[batch.slots[k]] = writeImage(batch.window.records[batch.slots[k]], r)));
+      if (m.news) from.mirror!.update(m.news);
+      m.results.forEach((r, k) => (batch.window.results[batch.slots[k]] = writeImage(batch.window.records[batch.slots[k]], r, from)));
       finished += m.results.length;
       o.onProgress?.(finished);
       writeReady();
@@ -257,15 +279,20 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     wake?.();
   };
 
-  const init: ThreadInit = { choices: o.choices, mode, textRenderer: o.textRenderer ?? 'system', halt };
+  const init: ThreadInit = { choices: o.choices, mode, textRenderer: o.textRenderer ?? 'system', halt, handOff };
+  // The frame of every page a worker hands off (grey, not augmented: the run's settings as they are).
+  const settings = handOff && settingsFor(o.choices);
+  const frame = settings && pageFrame(settings.width, settings.height, settings.foreground, settings.background, settings.margins);
+  const mirror = () => (frame ? new PieceMirror(frame) : null);
   let waitForStarts: Promise<unknown> = Promise.resolve();
   try {
-    // The main thread starts at once; the other K − 1 threads join as they come up.
+    // The main thread starts at once (when it renders); the other K − 1 threads join as they come up.
     const entry = K > 1 ? await threadEntry() : null;
     const prestarted = await takePrestarted(K - 1, init.textRenderer);
-    threads.push(inlineThread(init, onMessage, onError));
+    if (!handOff) threads.push(inlineThread(init, onMessage, onError));
+    const band = (i: number) => (handOff ? i : i + 1);
     const starting = Array.from({ length: K - 1 }, (_, i) =>
-      (prestarted[i] ? adoptThread(prestarted[i], entry!, i + 1, init, onMessage, onError) : startThread(entry!, i + 1, init, onMessage, onError)).then(
+      (prestarted[i] ? adoptThread(prestarted[i], entry!, band(i), mirror(), init, onMessage, onError) : startThread(entry!, band(i), mirror(), init, onMessage, onError)).then(
         (t) => {
           threads.push(t);
           pump();

@@ -28,7 +28,7 @@ port.on('message', async (msg: ToThread) => {
     case 'render':
       if (!render) return fatal('a batch came before init');
       if (halted(started!)) return post({ type: 'dropped', batch: msg.batch });
-      post({ type: 'done', batch: msg.batch, results: await render(msg.records) });
+      post({ type: 'done', batch: msg.batch, ...(await render(msg.records)) });
       return;
     default: {
       const never: never = msg;

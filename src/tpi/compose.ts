@@ -20,7 +20,7 @@ export interface RasterContext {
 }
 
 /** Coverage of one piece, relative to the pen position on the baseline. */
-interface PieceBitmap {
+export interface PieceBitmap {
   left: number;
   top: number;
   width: number;
@@ -185,25 +185,57 @@ export function greyToRgba(grey: Uint8ClampedArray): Uint8ClampedArray {
   return rgba;
 }
 
-/**
- * The pixels of one page: background and lines, clipped to the text box like drawLayout; or
- * null when some line needs the canvas. Pieces start at whole pixels: the line's x plus the
- * measured widths of the pieces before them, rounded.
- */
-export function composeLayout(layout: Layout, margins: Margins, measurer: TextMeasurer, pieces: PieceRasterizer, page = 0, alloc: (bytes: number) => Uint8ClampedArray = (bytes) => new Uint8ClampedArray(bytes)): Bitmap | null {
-  const fg = parseHexColour(layout.foreground);
-  const bg = parseHexColour(layout.background);
+/** What every page of a run has in common: its size, its colours, its text box. */
+export interface PageFrame {
+  width: number;
+  height: number;
+  /** 1 when both colours are grey (one byte per pixel), else 4 (RGBA). */
+  channels: 1 | 4;
+  fg: [number, number, number];
+  bg: [number, number, number];
+  /** The text box: pixels outside it are not painted. */
+  clip: Clip;
+  /** Grey: each coverage value's colour over the background, as the store in blitGrey rounds it. */
+  lut: Uint8ClampedArray;
+}
+
+/** The frame of pages of this size, colours (#rgb or #rrggbb, else null) and margins. */
+export function pageFrame(width: number, height: number, foreground: string, background: string, margins: Margins): PageFrame | null {
+  const fg = parseHexColour(foreground);
+  const bg = parseHexColour(background);
   if (!fg || !bg) return null;
-  const { width: W, height: H, fontSize } = layout;
   const channels = fg[0] === fg[1] && fg[1] === fg[2] && bg[0] === bg[1] && bg[1] === bg[2] ? 1 : 4;
-  const data = alloc(W * H * channels); // every byte is set below
-  if (channels === 1) data.fill(bg[0]);
-  else if (LITTLE_ENDIAN) new Uint32Array(data.buffer).fill(((255 << 24) | (bg[2] << 16) | (bg[1] << 8) | bg[0]) >>> 0);
-  else for (let i = 0; i < data.length; i += 4) data.set([bg[0], bg[1], bg[2], 255], i);
-  const clip = { x0: margins.left, y0: margins.top, x1: W - margins.right, y1: H - margins.bottom };
-  // Grey: each coverage value's colour over the background, as the store below rounds it.
   const lut = new Uint8ClampedArray(256);
   for (let a = 0; a < 256; a++) lut[a] = (bg[0] * (255 - a) + fg[0] * a) / 255;
+  return { width, height, channels, fg, bg, clip: { x0: margins.left, y0: margins.top, x1: width - margins.right, y1: height - margins.bottom }, lut };
+}
+
+/**
+ * Where every piece of one page goes, before any pixel is painted: what paintPlaced paints and
+ * what the PNG encoder of png-pieces.ts reads without painting. The bitmaps are in drawing
+ * order, with the page position of each one's top-left pixel.
+ */
+export interface PlacedPage {
+  frame: PageFrame;
+  bitmaps: PieceBitmap[];
+  xs: number[];
+  ys: number[];
+}
+
+/** Made here only, so that every placed page has the same shape (one hidden class for V8). */
+export function placedPage(frame: PageFrame, bitmaps: PieceBitmap[], xs: number[], ys: number[]): PlacedPage {
+  return { frame, bitmaps, xs, ys };
+}
+
+/**
+ * The pieces of one page and where they go; or null when some line needs the canvas. Pieces
+ * start at whole pixels: the line's x plus the measured widths of the pieces before them, rounded.
+ */
+export function placeLayout(layout: Layout, margins: Margins, measurer: TextMeasurer, pieces: PieceRasterizer, page = 0): PlacedPage | null {
+  const frame = pageFrame(layout.width, layout.height, layout.foreground, layout.background, margins);
+  if (!frame) return null;
+  const placed = placedPage(frame, [], [], []);
+  const fontSize = layout.fontSize;
   let font: ((piece: string) => Piece) | null = null;
   let fontFamily = '';
   for (const line of layout.pages[page]?.lines ?? []) {
@@ -219,26 +251,45 @@ export function composeLayout(layout: Layout, margins: Margins, measurer: TextMe
       const bm = piece.bitmap;
       if (bm === CANVAS) return null;
       if (bm.width > 0) {
-        if (channels === 1) blitGrey(data, W, clip, bm, Math.round(x), y, fg[0], bg[0], lut);
-        else blit(data, W, clip, bm, Math.round(x), y, fg);
+        placed.bitmaps.push(bm);
+        placed.xs.push(Math.round(x) + bm.left);
+        placed.ys.push(y + bm.top);
       }
       x += piece.advance;
     }
   }
+  return placed;
+}
+
+/** The pixels of a placed page: background, then each piece, clipped to the text box like drawLayout. */
+export function paintPlaced(p: PlacedPage, alloc: (bytes: number) => Uint8ClampedArray = (bytes) => new Uint8ClampedArray(bytes)): Bitmap {
+  const { width: W, height: H, channels, fg, bg, clip, lut } = p.frame;
+  const data = alloc(W * H * channels); // every byte is set below
+  if (channels === 1) data.fill(bg[0]);
+  else if (LITTLE_ENDIAN) new Uint32Array(data.buffer, data.byteOffset, W * H).fill(((255 << 24) | (bg[2] << 16) | (bg[1] << 8) | bg[0]) >>> 0);
+  else for (let i = 0; i < data.length; i += 4) data.set([bg[0], bg[1], bg[2], 255], i);
+  for (let i = 0; i < p.bitmaps.length; i++) {
+    if (channels === 1) blitGrey(data, W, clip, p.bitmaps[i], p.xs[i], p.ys[i], fg[0], bg[0], lut);
+    else blit(data, W, clip, p.bitmaps[i], p.xs[i], p.ys[i], fg);
+  }
   return { channels, data };
 }
 
-type Clip = { x0: number; y0: number; x1: number; y1: number };
+/** The pixels of one page (placeLayout, then paintPlaced); or null when some line needs the canvas. */
+export function composeLayout(layout: Layout, margins: Margins, measurer: TextMeasurer, pieces: PieceRasterizer, page = 0, alloc?: (bytes: number) => Uint8ClampedArray): Bitmap | null {
+  const placed = placeLayout(layout, margins, measurer, pieces, page);
+  return placed && paintPlaced(placed, alloc);
+}
+
+export type Clip = { x0: number; y0: number; x1: number; y1: number };
 
 /** The part of a bitmap placed at (ox, oy) inside the clip: columns [xs, xe), rows [ys, ye). */
 function visible(clip: Clip, bm: PieceBitmap, ox: number, oy: number) {
   return { xs: Math.max(0, clip.x0 - ox), xe: Math.min(bm.width, clip.x1 - ox), ys: Math.max(0, clip.y0 - oy), ye: Math.min(bm.height, clip.y1 - oy) };
 }
 
-/** blit for one grey byte per pixel; pixels still at the background take the table's value. */
-function blitGrey(px: Uint8ClampedArray, W: number, clip: Clip, bm: PieceBitmap, penX: number, penY: number, fg: number, bg: number, lut: Uint8ClampedArray): void {
-  const ox = penX + bm.left;
-  const oy = penY + bm.top;
+/** blit for one grey byte per pixel, the bitmap's top-left at (ox, oy); pixels still at the background take the table's value. */
+function blitGrey(px: Uint8ClampedArray, W: number, clip: Clip, bm: PieceBitmap, ox: number, oy: number, fg: number, bg: number, lut: Uint8ClampedArray): void {
   const { xs, xe, ys, ye } = visible(clip, bm, ox, oy);
   const alpha = bm.alpha;
   for (let j = ys; j < ye; j++) {
@@ -254,11 +305,9 @@ function blitGrey(px: Uint8ClampedArray, W: number, clip: Clip, bm: PieceBitmap,
 }
 
 /** Source-over of one colour through a coverage bitmap, clipped, onto RGBA pixels. */
-function blit(px: Uint8ClampedArray, W: number, clip: Clip, bm: PieceBitmap, penX: number, penY: number, fg: [number, number, number]): void {
+function blit(px: Uint8ClampedArray, W: number, clip: Clip, bm: PieceBitmap, ox: number, oy: number, fg: [number, number, number]): void {
   const ch = 4;
   const [fr, fgG, fb] = fg;
-  const ox = penX + bm.left;
-  const oy = penY + bm.top;
   const { xs, xe, ys, ye } = visible(clip, bm, ox, oy);
   const alpha = bm.alpha;
   for (let j = ys; j < ye; j++) {

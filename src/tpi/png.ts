@@ -130,7 +130,7 @@ export function encodeGreyPng(grey: Uint8Array | Uint8ClampedArray, width: numbe
     rows[y * (width + 1)] = 0; // filter: none
     rows.set(grey.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
   }
-  return assemble(width, height, 'grey', deflate(rows), crc);
+  return assemblePng(width, height, 'grey', deflate(rows), crc);
 }
 
 /** RGBA pixels (row-major, 4 bytes per pixel) → PNG file bytes. */
@@ -138,10 +138,11 @@ export function encodePng(rgba: Uint8Array | Uint8ClampedArray, width: number, h
   if (rgba.length !== width * height * 4) throw new RangeError(`expected ${width * height * 4} bytes of RGBA, got ${rgba.length}`);
   const grey = greyRows(rgba, width, height);
   const colour = grey ? 'grey' : pngColourOf(rgba);
-  return assemble(width, height, colour, deflate(grey ?? filteredRows(rgba, width, height, colour)), crc);
+  return assemblePng(width, height, colour, deflate(grey ?? filteredRows(rgba, width, height, colour)), crc);
 }
 
-function assemble(width: number, height: number, colour: PngColour, idat: Uint8Array, crc: Crc): Uint8Array {
+/** A PNG file around `idat`, the zlib stream of the filtered rows. */
+export function assemblePng(width: number, height: number, colour: PngColour, idat: Uint8Array, crc: Crc): Uint8Array {
   const ihdr = new Uint8Array(13);
   const v = new DataView(ihdr.buffer);
   v.setUint32(0, width);
