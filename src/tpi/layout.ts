@@ -107,16 +107,10 @@ export function largestFittingSize(min: number, max: number, fits: (size: number
 function sizeGuess(paragraphs: Paragraph[], box: Box, o: LayoutOptions, measurer: TextMeasurer): number {
   const probe = o.maxFontSize;
   let width = 0;
-  for (const p of paragraphs) width += measurer.measure(paragraphText(p), probe, o.fontFamily);
+  for (const p of paragraphs) width += measurer.measure(p.text, probe, o.fontFamily);
   const byArea = width > 0 ? Math.sqrt((box.width * box.height * probe) / (width * o.lineHeight)) : o.maxFontSize;
   const byLines = box.height / (paragraphs.length * o.lineHeight);
   return Math.min(byArea, byLines);
-}
-
-function paragraphText(p: Paragraph): string {
-  let s = '';
-  for (const u of p.units) for (const c of u) s += c.text;
-  return s;
 }
 
 export function layoutText(options: LayoutOptions, measurer: TextMeasurer): Layout {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { breakText } from './linebreak.ts';
 import { monospaceMeasurer } from './fake-measurer.ts';
-import { toClusters } from './segment.ts';
+import { lastNonBlank, segmentText, splitUnits, textOf, toClusters, trimEnd } from './segment.ts';
 
 // With the fake measurer at 10 px a narrow grapheme is 6 px and a wide one 10 px, so a 60 px
 // line holds 10 Latin letters or 6 kana; expected lines below are counted by hand.
@@ -183,5 +183,31 @@ describe('clusters of plain ASCII (a fast path that skips the segmenter)', () =>
     const general = toClusters(`${ascii}é`, 0, 4).slice(0, -1);
     expect(toClusters(ascii, 0, 4)).toEqual(general);
     expect(general.filter((c) => c.kind === 'space').map((c) => c.source)).toEqual([' ', '\t']);
+  });
+});
+
+describe('units of plain ASCII paragraphs (made from the string, without clusters)', () => {
+  it('are the units the cluster path makes, with the same texts and offsets', () => {
+    // The reference: clusters, split where canBreakBefore allows, as for any other text.
+    const reference = (body: string, start: number, tabSize: number) =>
+      splitUnits(toClusters(body, start, tabSize)).map((u) => {
+        const trimmed = textOf(trimEnd(u));
+        return { trimmed, tail: textOf(u).slice(trimmed.length), start: u[0].start, end: lastNonBlank(u)?.end ?? -1 };
+      });
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const alphabet = 'ab  \t\t,.;:!?%)]}([{"\'-x9';
+    const texts = ['', '   ', '\tcode', 'a ( b', 'end (', 'x )', 'say "hi" (to them)  ', 'a\tb', 'one\n  two  \n\nthree'];
+    for (let t = 0; t < 500; t++) texts.push(Array.from({ length: Math.floor(next() * 40) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
+    for (const text of texts) {
+      for (const tabSize of [4, 2]) {
+        for (const p of segmentText(text, tabSize)) {
+          const body = text.slice(p.start, p.start + (text.slice(p.start).search(/\r\n|\n|\r/) + 1 || text.length - p.start + 1) - 1);
+          expect(p.spans, JSON.stringify(text)).toEqual(reference(body, p.start, tabSize));
+          expect(p.units).toEqual(splitUnits(toClusters(body, p.start, tabSize)));
+          expect(p.text).toBe(textOf(toClusters(body, p.start, tabSize)));
+        }
+      }
+    }
   });
 });

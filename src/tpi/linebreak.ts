@@ -62,31 +62,9 @@ export function breakText(text: string, opts: BreakOptions, measurer: TextMeasur
   return breakParagraphs(segmentText(text, tabSize), opts, measurer);
 }
 
-/** A unit's drawn text without its trailing spaces, and those spaces; the same at every font size. */
-interface UnitText {
-  trimmed: string;
-  tail: string;
-}
-
-const unitTexts = new WeakMap<Paragraph, UnitText[]>();
-
-function textsOf(p: Paragraph): UnitText[] {
-  let texts = unitTexts.get(p);
-  if (!texts) {
-    texts = p.units.map((u) => {
-      const trimmed = textOf(trimEnd(u));
-      return { trimmed, tail: textOf(u).slice(trimmed.length) };
-    });
-    unitTexts.set(p, texts);
-  }
-  return texts;
-}
-
 /** Lines of one paragraph, appended to b.out; stops early once there are more than b.maxLines. */
 function breakParagraph(p: Paragraph, b: Breaker): void {
-  const { units } = p;
-  const texts = textsOf(p);
-  const fitsClusters = (c: Cluster[]): boolean => b.fits(b.measure(textOf(c)));
+  const texts = p.spans;
   // The line being filled is `head` (what is left of a unit cut by an emergency break) followed
   // by units[from..u). It is kept as its drawn text without trailing spaces (`line`, `width`)
   // and those spaces (`tail`), so that each candidate costs one measurement of what it adds.
@@ -97,16 +75,15 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
   let width = 0;
   // Pushes the line that ends before units[u]; false once there are too many lines.
   const finish = (u: number, always: boolean): boolean => {
-    let first: Cluster | undefined = head[0];
-    for (let k = from; !first && k < u; k++) first = units[k][0];
-    let end: Cluster | undefined;
-    for (let k = u - 1; !end && k >= from; k--) end = lastNonBlank(units[k]);
-    end ??= lastNonBlank(head);
-    if (end) push(b, p, line, width, first!.start, end.end);
+    const first = head.length > 0 ? head[0].start : from < u ? texts[from].start : -1;
+    let end = -1;
+    for (let k = u - 1; end < 0 && k >= from; k--) end = texts[k].end;
+    if (end < 0) end = lastNonBlank(head)?.end ?? -1;
+    if (end >= 0) push(b, p, line, width, first, end);
     else if (always) push(b, p, '', 0, p.start, p.start);
     return b.out.length <= b.maxLines;
   };
-  for (let u = 0; u < units.length; u++) {
+  for (let u = 0; u < texts.length; u++) {
     const t = texts[u];
     if (t.trimmed === '') {
       tail += t.tail;
@@ -132,7 +109,8 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     }
     // A unit wider than a whole line is cut between graphemes until the rest fits. Only
     // prefixes up to one line long are measured, so a 10,000-character URL stays cheap.
-    let rest = units[u];
+    const fitsClusters = (c: Cluster[]): boolean => b.fits(b.measure(textOf(c)));
+    let rest = p.units[u];
     for (;;) {
       const h = trimEnd(rest);
       const k = emergencyBreak(h, fitsClusters);
@@ -149,7 +127,7 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     tail = textOf(rest).slice(line.length);
     width = b.measure(line);
   }
-  finish(units.length, true); // an empty paragraph still makes one (blank) line
+  finish(texts.length, true); // an empty paragraph still makes one (blank) line
 }
 
 function push(b: Breaker, p: Paragraph, text: string, width: number, start: number, end: number): void {

@@ -20,10 +20,24 @@ export interface Cluster {
  */
 export type Unit = Cluster[];
 
+/** What the line breaker needs of a unit at every font size, computed once. */
+export interface UnitSpan {
+  /** Its drawn text without its trailing blanks, and those blanks. */
+  trimmed: string;
+  tail: string;
+  /** Source offsets: where its first cluster starts, where its last non-blank one ends (-1: all blank). */
+  start: number;
+  end: number;
+}
+
 export interface Paragraph {
   start: number; // offset of the paragraph's first character (or of its position, when empty)
-  units: Unit[];
   direction: 'ltr' | 'rtl';
+  spans: UnitSpan[];
+  /** Its drawn text (tabs expanded, zero-width spaces removed). */
+  text: string;
+  /** The units as clusters (made on first use for plain ASCII, which needs them only to cut an over-long word). */
+  readonly units: Unit[];
 }
 
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -37,16 +51,69 @@ export function segmentText(text: string, tabSize = 4): Paragraph[] {
     const match = newline.exec(text);
     const end = match ? match.index : text.length;
     const body = text.slice(start, end);
-    paragraphs.push({
-      start,
-      units: splitUnits(toClusters(body, start, tabSize)),
-      direction: paragraphDirection(body),
-    });
+    paragraphs.push(ASCII_LINE.test(body) ? new AsciiParagraph(body, start, tabSize) : clusterParagraph(body, start, tabSize));
     if (!match) break;
     start = end + match[0].length;
   }
   return paragraphs;
 }
+
+function clusterParagraph(body: string, start: number, tabSize: number): Paragraph {
+  const units = splitUnits(toClusters(body, start, tabSize));
+  const spans = units.map((u): UnitSpan => {
+    const trimmed = textOf(trimEnd(u));
+    return { trimmed, tail: textOf(u).slice(trimmed.length), start: u[0].start, end: lastNonBlank(u)?.end ?? -1 };
+  });
+  return { start, direction: paragraphDirection(body), spans, text: spans.map((p) => p.trimmed + p.tail).join(''), units };
+}
+
+/**
+ * A paragraph of printable ASCII and tabs (most text): its units straight from the string, by
+ * the rules canBreakBefore applies to such clusters, without a cluster object per character;
+ * the clusters are made only if a unit has to be cut. A test checks it against the general path.
+ */
+class AsciiParagraph implements Paragraph {
+  readonly direction = 'ltr';
+  readonly spans: UnitSpan[] = [];
+  readonly text: string;
+  private clusterUnits: Unit[] | null = null;
+
+  constructor(
+    private readonly body: string,
+    readonly start: number,
+    private readonly tabSize: number,
+  ) {
+    const tab = ' '.repeat(tabSize);
+    const drawn = (from: number, to: number) => (body.includes('\t', from) ? body.slice(from, to).replaceAll('\t', tab) : body.slice(from, to));
+    this.text = drawn(0, body.length);
+    let from = 0; // start of the unit being read
+    let lastInk = -1; // index of the last non-blank character so far
+    for (let i = 0; i <= body.length; i++) {
+      const c = body.charCodeAt(i);
+      const blank = c === 32 || c === 9;
+      // A break before i: after blanks, at a non-blank, with something other than indentation
+      // before, and kinsoku satisfied (ASCII brackets and closing punctuation).
+      const breaks = i === body.length || (!blank && i > 0 && isAsciiBlank(body.charCodeAt(i - 1)) && lastInk >= 0 && !NO_END_ASCII.includes(body[lastInk]) && !NO_START_ASCII.includes(body[i]));
+      if (breaks && i > from) {
+        let inkEnd = i;
+        while (inkEnd > from && isAsciiBlank(body.charCodeAt(inkEnd - 1))) inkEnd--;
+        this.spans.push({ trimmed: drawn(from, inkEnd), tail: drawn(inkEnd, i), start: start + from, end: inkEnd > from ? start + inkEnd : -1 });
+        from = i;
+      }
+      if (!blank) lastInk = i;
+    }
+  }
+
+  get units(): Unit[] {
+    this.clusterUnits ??= splitUnits(toClusters(this.body, this.start, this.tabSize));
+    return this.clusterUnits;
+  }
+}
+
+const isAsciiBlank = (c: number) => c === 32 || c === 9;
+/** The ASCII members of chars.ts's kinsoku sets (the test compares the two paths). */
+const NO_START_ASCII = ')]},.:;?!%';
+const NO_END_ASCII = '([{';
 
 /** Printable ASCII and tabs: every character is a grapheme of its own (no CR LF inside a paragraph). */
 const ASCII_LINE = /^[\t\x20-\x7e]*$/;
@@ -99,7 +166,7 @@ export function lastNonBlank(clusters: Cluster[], before = clusters.length): Clu
   return undefined;
 }
 
-function splitUnits(clusters: Cluster[]): Unit[] {
+export function splitUnits(clusters: Cluster[]): Unit[] {
   const units: Unit[] = [];
   let from = 0;
   for (let i = 1; i <= clusters.length; i++) {
