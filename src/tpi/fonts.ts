@@ -199,6 +199,11 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
       if (text === '' || !pieceBoundary(text, added[0])) return this.measure(text + added, fontSize, fontFamily);
       return width + sumPieces(added, fontCache(fontFamily), fontSize);
     },
+    extendAt(width, before, added, fontSize, fontFamily) {
+      if (added === '') return width;
+      if (before === '' || !pieceBoundary(before, added[0])) return undefined;
+      return width + sumPieces(added, fontCache(fontFamily), fontSize);
+    },
     metrics: fontMetrics,
     ink(text, fontSize, fontFamily) {
       const box = fontCache(fontFamily).inks.get(text);

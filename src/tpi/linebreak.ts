@@ -39,7 +39,17 @@ export function breakParagraphs(paragraphs: Paragraph[], opts: BreakOptions, mea
   const extend = measurer.extend
     ? (width: number, text: string, added: string) => (text === '' ? measure(added) : measurer.extend!(width, text, added, fontSize, fontFamily))
     : (_: number, text: string, added: string) => measure(text + added);
-  const b: Breaker = { measure, extend, fits: (w) => w <= maxWidth + EPSILON, out: [], maxLines: opts.maxLines ?? Infinity };
+  // The line (ending with `end`) grown by a unit's spaces and text: from the widths of those two
+  // alone where the measurer knows widths add up, so that no candidate line is built as a string.
+  const grow = (width: number, line: string, end: string, tail: string, word: string): number => {
+    if (line !== '' && measurer.extendAt) {
+      const spaced = tail === '' ? width : measurer.extendAt(width, end, tail, fontSize, fontFamily);
+      const grown = spaced === undefined ? undefined : measurer.extendAt(spaced, tail === '' ? end : tail, word, fontSize, fontFamily);
+      if (grown !== undefined) return grown;
+    }
+    return extend(width, line, tail + word);
+  };
+  const b: Breaker = { measure, grow, fits: (w) => w <= maxWidth + EPSILON, out: [], maxLines: opts.maxLines ?? Infinity };
   for (const p of paragraphs) {
     const first = b.out.length;
     breakParagraph(p, b);
@@ -51,7 +61,7 @@ export function breakParagraphs(paragraphs: Paragraph[], opts: BreakOptions, mea
 
 interface Breaker {
   measure(text: string): number;
-  extend(width: number, text: string, added: string): number;
+  grow(width: number, line: string, end: string, tail: string, word: string): number;
   fits(width: number): boolean;
   out: BrokenLine[];
   maxLines: number;
@@ -71,6 +81,7 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
   let head: Cluster[] = [];
   let from = 0;
   let line = '';
+  let lineEnd = ''; // the last text put on the line (line ends with it)
   let tail = '';
   let width = 0;
   // Pushes the line that ends before units[u]; false once there are too many lines.
@@ -89,9 +100,10 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
       tail += t.tail;
       continue;
     }
-    const w = b.extend(width, line, tail + t.trimmed);
+    const w = b.grow(width, line, lineEnd, tail, t.trimmed);
     if (b.fits(w)) {
       line = line + tail + t.trimmed;
+      lineEnd = t.trimmed;
       tail = t.tail;
       width = w;
       continue;
@@ -102,7 +114,7 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     from = u;
     const alone = b.measure(t.trimmed);
     if (b.fits(alone)) {
-      line = t.trimmed;
+      line = lineEnd = t.trimmed;
       tail = t.tail;
       width = alone;
       continue;
@@ -123,7 +135,7 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     }
     head = rest; // keeps its trailing spaces: the next unit may join it on this line
     from = u + 1;
-    line = textOf(trimEnd(rest));
+    line = lineEnd = textOf(trimEnd(rest));
     tail = textOf(rest).slice(line.length);
     width = b.measure(line);
   }

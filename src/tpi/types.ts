@@ -18,6 +18,12 @@ export interface TextMeasurer {
    * candidate costs only what it adds.
    */
   extend?(width: number, text: string, added: string, fontSize: number, fontFamily: string): number;
+  /**
+   * Optional: the width of a text that ends with `before` grown by `added`, given the text's
+   * width, when that is the sum of the two (the measurer knows where widths add up); else
+   * undefined. The text itself is not needed, so the line breaker need not build it.
+   */
+  extendAt?(width: number, before: string, added: string, fontSize: number, fontFamily: string): number | undefined;
   /** Optional: a box that holds the ink of a piece measured before (canvas TextMetrics), for the rasteriser. */
   ink?(piece: string, fontSize: number, fontFamily: string): InkBox | undefined;
 }
