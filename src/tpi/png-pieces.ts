@@ -13,7 +13,7 @@
 
 import { paintPlaced, type PieceBitmap, type PlacedPage } from './compose.ts';
 import { BitWriter, deflateCodes, distanceSymbol, MAX_MATCH, MIN_MATCH, WINDOW, type DeflateCodes } from './deflate-codes.ts';
-import { assemblePng, crc32, type Crc } from './png.ts';
+import { crc32, IDAT_DATA, pngShell, sealPng, type Crc } from './png.ts';
 
 const ADLER = 65521;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
@@ -446,10 +446,11 @@ function copy(codes: DeflateCodes, len: number, dist: number): void {
 function finish(width: number, height: number, crc: Crc): Uint8Array {
   const bytes = (out.bitLength() + 7) >>> 3;
   if (out.n > 0) out.words[out.pos] = out.cur;
-  const idat = new Uint8Array(2 + bytes + 4);
-  idat[0] = 0x78; // deflate, 32 KB window
-  idat[1] = 0x01; // no dictionary, fastest (0x7801 is a multiple of 31, as the header check wants)
-  idat.set(new Uint8Array(out.words.buffer, 0, bytes), 2);
-  new DataView(idat.buffer).setUint32(2 + bytes, ((s2 << 16) | s1) >>> 0);
-  return assemblePng(width, height, 'grey', idat, crc);
+  const idat = 2 + bytes + 4;
+  const file = pngShell(width, height, 'grey', idat, crc);
+  file[IDAT_DATA] = 0x78; // deflate, 32 KB window
+  file[IDAT_DATA + 1] = 0x01; // no dictionary, fastest (0x7801 is a multiple of 31, as the header check wants)
+  file.set(new Uint8Array(out.words.buffer, 0, bytes), IDAT_DATA + 2);
+  new DataView(file.buffer).setUint32(IDAT_DATA + 2 + bytes, ((s2 << 16) | s1) >>> 0);
+  return sealPng(file, idat, crc);
 }

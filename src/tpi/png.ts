@@ -102,17 +102,7 @@ export function crc32(bytes: Uint8Array, crc = 0): number {
   return ~c >>> 0;
 }
 
-function chunk(type: string, data: Uint8Array, crc: Crc): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+const SIGNATURE = Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10);
 
 let rowBuffer = new Uint8Array(0);
 
@@ -143,19 +133,48 @@ export function encodePng(rgba: Uint8Array | Uint8ClampedArray, width: number, h
 
 /** A PNG file around `idat`, the zlib stream of the filtered rows. */
 export function assemblePng(width: number, height: number, colour: PngColour, idat: Uint8Array, crc: Crc): Uint8Array {
-  const ihdr = new Uint8Array(13);
-  const v = new DataView(ihdr.buffer);
-  v.setUint32(0, width);
-  v.setUint32(4, height);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = COLOUR_TYPE[colour];
-  // compression, filter and interlace methods: all 0
-  const parts = [Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr, crc), chunk('IDAT', idat, crc), chunk('IEND', new Uint8Array(0), crc)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
+  const out = pngShell(width, height, colour, idat.length, crc);
+  out.set(idat, IDAT_DATA);
+  return sealPng(out, idat.length, crc);
+}
+
+/** Where a PNG made by pngShell takes its IDAT data. */
+export const IDAT_DATA = 41;
+const ihdrChunks = new Map<string, Uint8Array>();
+const IEND = Uint8Array.of(0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82);
+
+/**
+ * A PNG file with all but its image data: signature, IHDR, an IDAT of `idatLength` bytes to be
+ * written at IDAT_DATA, IEND. Then sealPng. One buffer, written once: no chunk is copied.
+ */
+export function pngShell(width: number, height: number, colour: PngColour, idatLength: number, crc: Crc): Uint8Array {
+  const key = `${width}x${height}x${colour}`;
+  let ihdr = ihdrChunks.get(key);
+  if (!ihdr) {
+    ihdr = new Uint8Array(25);
+    const v = new DataView(ihdr.buffer);
+    v.setUint32(0, 13);
+    ihdr.set([0x49, 0x48, 0x44, 0x52], 4);
+    v.setUint32(8, width);
+    v.setUint32(12, height);
+    ihdr[16] = 8; // bit depth
+    ihdr[17] = COLOUR_TYPE[colour];
+    // compression, filter and interlace methods: all 0
+    v.setUint32(21, crc(ihdr.subarray(4, 21)));
+    if (ihdrChunks.size > 64) ihdrChunks.clear();
+    ihdrChunks.set(key, ihdr);
   }
+  const out = new Uint8Array(IDAT_DATA + idatLength + 4 + IEND.length);
+  out.set(SIGNATURE);
+  out.set(ihdr, 8);
+  new DataView(out.buffer).setUint32(33, idatLength);
+  out.set([0x49, 0x44, 0x41, 0x54], 37);
+  out.set(IEND, IDAT_DATA + idatLength + 4);
+  return out;
+}
+
+/** The IDAT's CRC, once its data is in place. */
+export function sealPng(out: Uint8Array, idatLength: number, crc: Crc): Uint8Array {
+  new DataView(out.buffer, out.byteOffset).setUint32(IDAT_DATA + idatLength, crc(out.subarray(37, IDAT_DATA + idatLength)));
   return out;
 }
