@@ -2,9 +2,10 @@
 // read back through their measured ink box, and line widths extended piece by piece.
 import { describe, expect, it } from 'vitest';
 import { nodeBackend } from '../cli/render-backend.ts';
+import { pieceEnd } from './compose.ts';
 import { jobFor, type RenderChoices } from './job.ts';
 import { breakText } from './linebreak.ts';
-import { fontFamilyList } from './fonts.ts';
+import { fontFamilyList, isLatin1, PIECE } from './fonts.ts';
 import { renderTpi } from './render.ts';
 import type { TextMeasurer } from './types.ts';
 
@@ -47,6 +48,19 @@ describe('fast-path shortcuts', () => {
           a.forEach((l, i) => expect(Math.abs(l.width - b[i].width)).toBeLessThan(1e-9));
         }
       }
+    }
+  });
+});
+
+describe('pieces of a line', () => {
+  it('are cut where the PIECE expression cuts them, with or without it (Latin-1 lines)', () => {
+    const pieces = (text: string) => {
+      const out: string[] = [];
+      for (let start = 0, end = 0; start < text.length; start = end) out.push(text.slice(start, (end = pieceEnd(text, start, isLatin1(text)))));
+      return out;
+    };
+    for (const text of [...TEXTS, ' lead', 'trail  ', '  ', 'a', 'a\u00a0b  c', 'é  ÿ', 'x 日本 y', 'ﾃｽﾄ a']) {
+      expect(pieces(text), text).toEqual(text.match(new RegExp(PIECE.source, 'gu')) ?? []);
     }
   });
 });

@@ -7,7 +7,7 @@
 // A layout it cannot do (right-to-left lines, emoji and other colour glyphs, pieces too big for
 // the scratch canvas, colours that are not #rrggbb) is drawn with canvas fillText by the caller.
 
-import { cssFont, familyForLine, PIECE } from './fonts.ts';
+import { cssFont, familyForLine, isLatin1, PIECE } from './fonts.ts';
 import type { InkBox, Layout, Margins, TextMeasurer } from './types.ts';
 
 /** The canvas context a piece is rasterised with (used for nothing else). */
@@ -169,6 +169,22 @@ export function parseHexColour(s: string): [number, number, number] | null {
 
 const PIECES = new RegExp(PIECE.source, 'gu');
 
+/**
+ * Where the piece that starts at `start` ends (see PIECE): in Latin-1 text, at the next change
+ * between spaces and the rest, found without the regular expression (and its match object).
+ */
+export function pieceEnd(text: string, start: number, latin1: boolean): number {
+  if (latin1) {
+    const space = text.charCodeAt(start) === 32;
+    let i = start + 1;
+    while (i < text.length && (text.charCodeAt(i) === 32) === space) i++;
+    return i;
+  }
+  PIECES.lastIndex = start;
+  const m = PIECES.exec(text);
+  return m && m.index === start ? start + m[0].length : start + 1;
+}
+
 /** Composited pixels: one grey byte per pixel when both colours are grey, else RGBA. */
 export interface Bitmap {
   channels: 1 | 4;
@@ -245,9 +261,11 @@ export function placeLayout(layout: Layout, margins: Margins, measurer: TextMeas
     if (family !== fontFamily || !font) font = pieces.font(fontSize, (fontFamily = family), layout.fontFamily, measurer);
     const y = Math.round(line.y);
     let x = line.x;
-    PIECES.lastIndex = 0;
-    for (let m = PIECES.exec(line.text); m !== null; m = PIECES.exec(line.text)) {
-      const piece = font(m[0]);
+    const text = line.text;
+    const latin = isLatin1(text);
+    for (let start = 0, end = 0; start < text.length; start = end) {
+      end = pieceEnd(text, start, latin);
+      const piece = font(start === 0 && end === text.length ? text : text.slice(start, end));
       const bm = piece.bitmap;
       if (bm === CANVAS) return null;
       if (bm.width > 0) {

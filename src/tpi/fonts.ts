@@ -48,13 +48,17 @@ export function fontFamilyList(id: FontId): string {
 /** Printable ASCII and Latin-1: every bundled face has all of it. */
 const LATIN1 = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
 
+export function isLatin1(text: string): boolean {
+  return LATIN1.test(text);
+}
+
 /**
  * The family list to draw one line with: just the first face when it has every character of the
  * line (the glyphs are the same; canvas text with a one-family list is about a third faster),
  * else the whole list. `family` is a list made by fontFamilyList.
  */
 export function familyForLine(family: string, text: string): string {
-  if (!LATIN1.test(text)) return family;
+  if (!isLatin1(text)) return family;
   const comma = family.indexOf('", "');
   return comma < 0 ? family : family.slice(0, comma + 1);
 }
