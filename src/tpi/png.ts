@@ -140,35 +140,42 @@ export function assemblePng(width: number, height: number, colour: PngColour, id
 
 /** Where a PNG made by pngShell takes its IDAT data. */
 export const IDAT_DATA = 41;
-const ihdrChunks = new Map<string, Uint8Array>();
 const IEND = Uint8Array.of(0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82);
+/** The signature and IHDR chunk of the last size asked for (a run has one). */
+let head = { width: 0, height: 0, colour: '' as PngColour | '', bytes: new Uint8Array(0) };
+
+function pngHead(width: number, height: number, colour: PngColour, crc: Crc): Uint8Array {
+  if (head.width === width && head.height === height && head.colour === colour) return head.bytes;
+  const bytes = new Uint8Array(33);
+  bytes.set(SIGNATURE);
+  const v = new DataView(bytes.buffer);
+  v.setUint32(8, 13);
+  bytes.set([0x49, 0x48, 0x44, 0x52], 12); // IHDR
+  v.setUint32(16, width);
+  v.setUint32(20, height);
+  bytes[24] = 8; // bit depth
+  bytes[25] = COLOUR_TYPE[colour];
+  // compression, filter and interlace methods: all 0
+  v.setUint32(29, crc(bytes.subarray(12, 29)));
+  head = { width, height, colour, bytes };
+  return bytes;
+}
 
 /**
  * A PNG file with all but its image data: signature, IHDR, an IDAT of `idatLength` bytes to be
  * written at IDAT_DATA, IEND. Then sealPng. One buffer, written once: no chunk is copied.
  */
 export function pngShell(width: number, height: number, colour: PngColour, idatLength: number, crc: Crc): Uint8Array {
-  const key = `${width}x${height}x${colour}`;
-  let ihdr = ihdrChunks.get(key);
-  if (!ihdr) {
-    ihdr = new Uint8Array(25);
-    const v = new DataView(ihdr.buffer);
-    v.setUint32(0, 13);
-    ihdr.set([0x49, 0x48, 0x44, 0x52], 4);
-    v.setUint32(8, width);
-    v.setUint32(12, height);
-    ihdr[16] = 8; // bit depth
-    ihdr[17] = COLOUR_TYPE[colour];
-    // compression, filter and interlace methods: all 0
-    v.setUint32(21, crc(ihdr.subarray(4, 21)));
-    if (ihdrChunks.size > 64) ihdrChunks.clear();
-    ihdrChunks.set(key, ihdr);
-  }
   const out = new Uint8Array(IDAT_DATA + idatLength + 4 + IEND.length);
-  out.set(SIGNATURE);
-  out.set(ihdr, 8);
-  new DataView(out.buffer).setUint32(33, idatLength);
-  out.set([0x49, 0x44, 0x41, 0x54], 37);
+  out.set(pngHead(width, height, colour, crc));
+  out[33] = idatLength >>> 24;
+  out[34] = (idatLength >>> 16) & 0xff;
+  out[35] = (idatLength >>> 8) & 0xff;
+  out[36] = idatLength & 0xff;
+  out[37] = 0x49; // IDAT
+  out[38] = 0x44;
+  out[39] = 0x41;
+  out[40] = 0x54;
   out.set(IEND, IDAT_DATA + idatLength + 4);
   return out;
 }
