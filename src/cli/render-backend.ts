@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import type { SKRSContext2D } from '@napi-rs/canvas';
-import { createPieceRasterizer } from '../tpi/compose.ts';
+import { createPieceRasterizer } from '../tpi/pieces.ts';
 import { createCanvasMeasurer, FACES } from '../tpi/fonts.ts';
 import { crc32, encodePng, type Crc } from '../tpi/png.ts';
 import type { PixelContext, Rendered, RenderBackend } from '../tpi/render.ts';

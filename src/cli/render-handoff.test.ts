@@ -3,7 +3,8 @@
 // written itself, whatever the backlog, and the copy must follow the thread's numbering as it
 // starts again.
 import { describe, expect, it } from 'vitest';
-import { pageFrame, placedPage, type PieceBitmap } from '../tpi/compose.ts';
+import { pageFrame, placedPage } from '../tpi/compose.ts';
+import type { PieceBitmap } from '../tpi/pieces.ts';
 import { encodePlacedPng } from '../tpi/png-pieces.ts';
 import { batchRenderer } from './render-batch.ts';
 import { nodeCrc } from './render-backend.ts';

@@ -6,7 +6,8 @@
  * the canvas draws each piece in one thread only, which is most of what a short run costs
  * (docs/bench-render.md). A rendering thread codes a page itself when the main thread is behind.
  */
-import { placedPage, type PageFrame, type PieceBitmap, type PlacedPage } from '../tpi/compose.ts';
+import { placedPage, type PageFrame, type PlacedPage } from '../tpi/compose.ts';
+import type { PieceBitmap } from '../tpi/pieces.ts';
 
 /** A piece's bitmap, sent to the main thread once, with its number. */
 export interface SentPiece {

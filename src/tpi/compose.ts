@@ -1,163 +1,17 @@
 // Fast drawing of laid-out lines: each piece of text (a word, a kanji, …) is rasterised once per
-// font and size with the canvas itself, kept as a coverage bitmap, and composited in plain
-// JavaScript wherever it recurs. Natural text repeats its words, so most of a TPI is copied
-// rather than shaped and rasterised again. Both the page and Node use this, with the same
-// canvas text rasteriser underneath, so their pixels stay the same.
+// font and size with the canvas itself (pieces.ts), kept as a coverage bitmap, and composited in
+// plain JavaScript wherever it recurs. Natural text repeats its words, so most of a TPI is
+// copied rather than shaped and rasterised again. Both the page and Node use this, with the
+// same canvas text rasteriser underneath, so their pixels stay the same.
 //
 // A layout it cannot do (right-to-left lines, emoji and other colour glyphs, pieces too big for
 // the scratch canvas, colours that are not #rrggbb) is drawn with canvas fillText by the caller.
 
-import { cssFont, familyForLine, isLatin1, PIECE } from './fonts.ts';
-import type { InkBox, Layout, Margins, TextMeasurer } from './types.ts';
+import { familyForLine, isLatin1, PIECE } from './fonts.ts';
+import { CANVAS, type Piece, type PieceBitmap, type PieceRasterizer } from './pieces.ts';
+import type { Layout, Margins, TextMeasurer } from './types.ts';
 
-/** The canvas context a piece is rasterised with (used for nothing else). */
-export interface RasterContext {
-  font: string;
-  fillStyle: unknown;
-  fillRect(x: number, y: number, w: number, h: number): void;
-  fillText(text: string, x: number, y: number): void;
-  getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
-}
-
-/** Coverage of one piece, relative to the pen position on the baseline. */
-export interface PieceBitmap {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-  alpha: Uint8Array; // 0 = background, 255 = full ink
-}
-
-/** A piece as composeLayout uses it: its advance and its coverage (CANVAS: draw with fillText). */
-export interface Piece {
-  advance: number;
-  bitmap: PieceBitmap;
-}
-
-/** Largest scratch canvas pieces are rasterised on: larger pieces go to fillText. */
-export const SCRATCH = { width: 1024, height: 256 } as const;
-
-/** Power-of-two canvas sizes: reading back a small canvas is several times cheaper than a big one. */
-const bucket = (n: number, min: number) => Math.max(min, 2 ** Math.ceil(Math.log2(n)));
-
-const EMPTY: PieceBitmap = { left: 0, top: 0, width: 0, height: 0, alpha: new Uint8Array(0) };
-/** Not a bitmap: the piece is drawn with canvas fillText (one shape for all: no deoptimising). */
-const CANVAS: PieceBitmap = { ...EMPTY };
-/** Emoji are drawn in colour: left to the canvas (the colour check below would catch them too). */
-const NEEDS_CANVAS = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u200d\ufe0f\u20e3]/u;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-export interface PieceRasterizer {
-  /**
-   * The pieces of one font: `measureFamily` is the layout's family list (what advances are
-   * measured with), `family` the one drawn with (see familyForLine).
-   */
-  font(fontSize: number, family: string, measureFamily: string, measurer: TextMeasurer): (piece: string) => Piece;
-}
-
-/** `canvas(w, h)`: a new 2D context of that size (the rasteriser keeps one per size it needs). */
-export function createPieceRasterizer(canvas: (width: number, height: number) => RasterContext, maxEntries = 50_000): PieceRasterizer {
-  const fonts = new Map<string, Map<string, Piece>>();
-  let pieceCount = 0;
-  const scratch = new Map<string, { ctx: RasterContext; font: string }>();
-  const rasterize = (piece: string, fontSize: number, family: string, advance: number, ink?: InkBox): PieceBitmap | null => {
-    const pad = Math.ceil(fontSize / 2) + 2;
-    const baseline = Math.ceil(fontSize * 1.25) + 2;
-    const w = Math.ceil(advance) + 2 * pad;
-    const h = baseline + Math.ceil(fontSize * 0.6) + 2;
-    if (w > SCRATCH.width || h > SCRATCH.height) return null;
-    const key = `${bucket(w, 64)}x${bucket(h, 32)}`;
-    let sc = scratch.get(key);
-    if (!sc) scratch.set(key, (sc = { ctx: canvas(bucket(w, 64), bucket(h, 32)), font: '' }));
-    const { ctx } = sc;
-    const f = cssFont(fontSize, family);
-    if (f !== sc.font) ctx.font = sc.font = f;
-    // Reading pixels back is the slow part: read the measured ink box and 1 px around it, and
-    // the whole padded box only if ink reaches that rim (or nothing was measured).
-    if (ink) {
-      const x0 = Math.max(0, Math.floor(pad - ink.left) - 1);
-      const y0 = Math.max(0, Math.floor(baseline - ink.ascent) - 1);
-      const x1 = Math.min(w, Math.ceil(pad + ink.right) + 1);
-      const y1 = Math.min(h, Math.ceil(baseline + ink.descent) + 1);
-      if (x1 > x0 && y1 > y0) {
-        const bm = draw(ctx, piece, pad, baseline, x0, y0, x1 - x0, y1 - y0, x0 > 0, y0 > 0, x1 < w, y1 < h);
-        if (bm !== RIM) return bm;
-      }
-    }
-    const bm = draw(ctx, piece, pad, baseline, 0, 0, w, h, false, false, false, false);
-    return bm === RIM ? null : bm;
-  };
-  return {
-    font(fontSize, family, measureFamily, measurer) {
-      const key = `${fontSize}|${family}|${measureFamily}`;
-      let pieces = fonts.get(key);
-      if (!pieces) fonts.set(key, (pieces = new Map()));
-      const table = pieces;
-      return (piece) => {
-        let p = table.get(piece);
-        if (p === undefined) {
-          if (pieceCount >= maxEntries) {
-            fonts.clear();
-            fonts.set(key, table);
-            table.clear();
-            pieceCount = 0;
-          }
-          const advance = measurer.measure(piece, fontSize, measureFamily);
-          const ink = piece.charCodeAt(0) === 32 ? undefined : measurer.ink?.(piece, fontSize, measureFamily);
-          const bitmap = piece.charCodeAt(0) === 32 ? EMPTY : NEEDS_CANVAS.test(piece) ? null : rasterize(piece, fontSize, family, advance, ink);
-          p = { advance, bitmap: bitmap ?? CANVAS };
-          table.set(piece, p);
-          pieceCount++;
-        }
-        return p;
-      };
-    },
-  };
-}
-
-/** draw()'s answer when ink touches a rim that was asked to stay clear. */
-const RIM: PieceBitmap = { ...EMPTY };
-
-/**
- * Draws the piece black on white at (penX, baseline) and reads back the box (x, y, w, h);
- * RIM when a side flagged `check*` has ink, null for a colour glyph, else the tight coverage.
- */
-function draw(ctx: RasterContext, piece: string, penX: number, baseline: number, x: number, y: number, w: number, h: number, checkLeft: boolean, checkTop: boolean, checkRight: boolean, checkBottom: boolean): PieceBitmap | null {
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(x, y, w, h);
-  ctx.fillStyle = '#000000';
-  ctx.fillText(piece, penX, baseline);
-  const px = ctx.getImageData(x, y, w, h).data;
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
-  const words = LITTLE_ENDIAN && px.byteOffset % 4 === 0 ? new Int32Array(px.buffer, px.byteOffset, w * h) : null;
-  for (let yy = 0, i = 0; yy < h; yy++) {
-    for (let xx = 0; xx < w; xx++, i++) {
-      if (words) {
-        const v = words[i];
-        if (v === -1) continue; // opaque white
-        if (((v ^ (v >>> 8)) & 0xffff) !== 0) return null; // a colour glyph
-      } else {
-        const r = px[4 * i];
-        if (r === 255 && px[4 * i + 1] === 255 && px[4 * i + 2] === 255) continue;
-        if (r !== px[4 * i + 1] || r !== px[4 * i + 2]) return null;
-      }
-      if (xx < x0) x0 = xx;
-      if (xx > x1) x1 = xx;
-      if (yy < y0) y0 = yy;
-      y1 = yy;
-    }
-  }
-  if (x1 < 0) return EMPTY;
-  if ((checkLeft && x0 === 0) || (checkTop && y0 === 0) || (checkRight && x1 === w - 1) || (checkBottom && y1 === h - 1)) return RIM;
-  const bw = x1 - x0 + 1;
-  const bh = y1 - y0 + 1;
-  const alpha = new Uint8Array(bw * bh);
-  for (let yy = 0; yy < bh; yy++) for (let xx = 0, i = 4 * ((y0 + yy) * w + x0); xx < bw; xx++, i += 4) alpha[yy * bw + xx] = 255 - px[i];
-  return { left: x + x0 - penX, top: y + y0 - baseline, width: bw, height: bh, alpha };
-}
 
 /** #rgb or #rrggbb → [r, g, b]; null for anything else (then the canvas draws everything). */
 export function parseHexColour(s: string): [number, number, number] | null {

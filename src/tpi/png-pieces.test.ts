@@ -6,7 +6,8 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { nodeBackend, nodeCrc } from '../cli/render-backend.ts';
-import { pageFrame, paintPlaced, placedPage, type PieceBitmap, type PlacedPage } from './compose.ts';
+import { pageFrame, paintPlaced, placedPage, type PlacedPage } from './compose.ts';
+import type { PieceBitmap } from './pieces.ts';
 import { jobFor } from './job.ts';
 import { crc32 } from './png.ts';
 import { encodePlacedPng } from './png-pieces.ts';

@@ -11,7 +11,8 @@
 // small on purpose: V8 compiles each one in every thread of a run, and one large function cost
 // several times their compile time.
 
-import { paintPlaced, type PieceBitmap, type PlacedPage } from './compose.ts';
+import { paintPlaced, type PlacedPage } from './compose.ts';
+import type { PieceBitmap } from './pieces.ts';
 import { BitWriter, deflateCodes, distanceSymbol, MAX_MATCH, MIN_MATCH, WINDOW, type DeflateCodes } from './deflate-codes.ts';
 import { crc32, IDAT_DATA, pngShell, sealPng, type Crc } from './png.ts';
 

@@ -3,7 +3,8 @@
 // backend (which canvas, how to measure, how to round-trip JPEG) differs.
 
 import { applyPixelAugment, drawAugment, isIdentity, validateAugment, type Augment, type AugmentDraw } from './augment.ts';
-import { greyToRgba, paintPlaced, placeLayout, type Bitmap, type PieceRasterizer, type PlacedPage } from './compose.ts';
+import { greyToRgba, paintPlaced, placeLayout, type Bitmap, type PlacedPage } from './compose.ts';
+import type { PieceRasterizer } from './pieces.ts';
 import { drawLayout, type DrawingContext } from './draw.ts';
 import { fontFamilyList, type FontId } from './fonts.ts';
 import { layoutText } from './layout.ts';

@@ -5,7 +5,7 @@
  * `self.fonts.ready` may never resolve), so no image is ever drawn with a fallback font.
  */
 import { zlibSync } from 'fflate';
-import { createPieceRasterizer } from './compose.ts';
+import { createPieceRasterizer } from './pieces.ts';
 import { createCanvasMeasurer, FACES, type FontId } from './fonts.ts';
 import { FONT_URLS } from './font-urls.ts';
 import { renderTpi, type PixelContext, type RenderBackend } from './render.ts';
