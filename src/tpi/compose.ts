@@ -69,8 +69,19 @@ export interface PageFrame {
   lut: Uint8ClampedArray;
 }
 
+/** The last frame made: a run's pages all have the same one. */
+let lastFrame: { args: [number, number, string, string, number, number, number, number]; frame: PageFrame | null } | null = null;
+
 /** The frame of pages of this size, colours (#rgb or #rrggbb, else null) and margins. */
 export function pageFrame(width: number, height: number, foreground: string, background: string, margins: Margins): PageFrame | null {
+  const args: [number, number, string, string, number, number, number, number] = [width, height, foreground, background, margins.top, margins.right, margins.bottom, margins.left];
+  if (lastFrame && lastFrame.args.every((a, i) => a === args[i])) return lastFrame.frame;
+  const frame = makeFrame(width, height, foreground, background, margins);
+  lastFrame = { args, frame };
+  return frame;
+}
+
+function makeFrame(width: number, height: number, foreground: string, background: string, margins: Margins): PageFrame | null {
   const fg = parseHexColour(foreground);
   const bg = parseHexColour(background);
   if (!fg || !bg) return null;

@@ -33,7 +33,7 @@ export interface Piece {
 export const SCRATCH = { width: 1024, height: 256 } as const;
 
 /** Power-of-two canvas sizes: reading back a small canvas is several times cheaper than a big one. */
-const bucket = (n: number, min: number) => Math.max(min, 2 ** Math.ceil(Math.log2(n)));
+const bucket = (n: number, min: number) => Math.max(min, n <= 1 ? 1 : 2 ** (32 - Math.clz32(n - 1)));
 
 const EMPTY: PieceBitmap = { left: 0, top: 0, width: 0, height: 0, alpha: new Uint8Array(0) };
 /** Not a bitmap: the piece is drawn with canvas fillText (one shape for all: no deoptimising). */
@@ -86,11 +86,12 @@ function geometry(fontSize: number, advance: number, ink: InkBox | undefined): G
 export function createPieceRasterizer(canvas: (width: number, height: number) => RasterContext, maxEntries = 50_000): PieceRasterizer {
   const fonts = new Map<string, Map<string, Piece>>();
   let pieceCount = 0;
-  const scratch = new Map<string, { ctx: RasterContext; font: string }>();
+  const scratch = new Map<number, { ctx: RasterContext; font: string }>();
   const scratchCanvas = (w: number, h: number, font: string): RasterContext => {
-    const key = `${bucket(w, 64)}x${bucket(h, 32)}`;
+    const [bw, bh] = [bucket(w, 64), bucket(h, 32)];
+    const key = bw * 65536 + bh;
     let sc = scratch.get(key);
-    if (!sc) scratch.set(key, (sc = { ctx: canvas(bucket(w, 64), bucket(h, 32)), font: '' }));
+    if (!sc) scratch.set(key, (sc = { ctx: canvas(bw, bh), font: '' }));
     if (font !== sc.font) sc.ctx.font = sc.font = font;
     return sc.ctx;
   };
@@ -157,22 +158,31 @@ function draw(ctx: RasterContext, piece: string, penX: number, baseline: number,
   let y0 = h;
   let x1 = -1;
   let y1 = -1;
-  const words = LITTLE_ENDIAN && px.byteOffset % 4 === 0 ? new Int32Array(px.buffer, px.byteOffset, w * h) : null;
-  for (let yy = 0, i = 0; yy < h; yy++) {
-    for (let xx = 0; xx < w; xx++, i++) {
-      if (words) {
+  if (LITTLE_ENDIAN && px.byteOffset % 4 === 0) {
+    // One 32-bit word a pixel: opaque white is -1; grey has equal R, G and B bytes.
+    const words = new Int32Array(px.buffer, px.byteOffset, w * h);
+    for (let yy = 0, i = 0; yy < h; yy++) {
+      for (let xx = 0; xx < w; xx++, i++) {
         const v = words[i];
-        if (v === -1) continue; // opaque white
+        if (v === -1) continue;
         if (((v ^ (v >>> 8)) & 0xffff) !== 0) return null; // a colour glyph
-      } else {
+        if (xx < x0) x0 = xx;
+        if (xx > x1) x1 = xx;
+        if (yy < y0) y0 = yy;
+        y1 = yy;
+      }
+    }
+  } else {
+    for (let yy = 0, i = 0; yy < h; yy++) {
+      for (let xx = 0; xx < w; xx++, i++) {
         const r = px[4 * i];
         if (r === 255 && px[4 * i + 1] === 255 && px[4 * i + 2] === 255) continue;
         if (r !== px[4 * i + 1] || r !== px[4 * i + 2]) return null;
+        if (xx < x0) x0 = xx;
+        if (xx > x1) x1 = xx;
+        if (yy < y0) y0 = yy;
+        y1 = yy;
       }
-      if (xx < x0) x0 = xx;
-      if (xx > x1) x1 = xx;
-      if (yy < y0) y0 = yy;
-      y1 = yy;
     }
   }
   if (x1 < 0) return EMPTY;
