@@ -15,9 +15,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { IdRegistry, imagePath, llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
 import { rejectedJsonl } from '../tpi/export.ts';
-import type { RenderChoices } from '../tpi/job.ts';
 import { pageFrame } from '../tpi/compose.ts';
-import { settingsFor } from '../tpi/job.ts';
+import { settingsFor, type RenderChoices } from '../tpi/job.ts';
 import { encodePlacedPng } from '../tpi/png-pieces.ts';
 import { Bands, type Batch, type Window } from './render-bands.ts';
 import { nodeCrc, type TextRenderer } from './render-backend.ts';
@@ -128,8 +127,9 @@ function adoptThread(worker: Worker, entry: URL, band: number, mirror: PieceMirr
 }
 
 /**
- * The main thread renders too (its modules are loaded already): one batch at a time, returning
- * to the event loop in between so that the worker threads' messages (and a stop) are answered.
+ * The main thread as a renderer (alone, or in the benchmark's pixel mode beside the workers):
+ * one batch at a time, returning to the event loop in between so that the worker threads'
+ * messages (and a stop) are answered.
  */
 function inlineThread(init: ThreadInit, onMessage: OnMessage, onError: (e: Error) => void): Thread {
   const render = batchRenderer(init);
