@@ -235,7 +235,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
     try {
       if ('placed' in r) {
         Atomics.sub(handOff!, 0, 1);
-        writeFileSync(join(o.outDir, imagePath(record.id)), encodePlacedPng(from.mirror!.page(r.placed), nodeCrc)!);
+        writeFileSync(join(o.outDir, imagePath(record.id)), encodePlacedPng(from.mirror!.page(r.placed), nodeCrc, true)!);
       } else if (r.png) writeFileSync(join(o.outDir, imagePath(record.id)), r.png);
       else return r;
       return { seq: r.seq, meta: r.meta };

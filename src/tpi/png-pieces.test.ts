@@ -41,6 +41,8 @@ function readPng(png: Uint8Array) {
 
 function expectSamePixels(page: PlacedPage, label: string) {
   const png = encodePlacedPng(page, nodeCrc)!;
+  // The same bytes in the buffer reused from call to call (as the CLI's writer asks for them).
+  expect(encodePlacedPng(page, nodeCrc, true), `${label}: reused buffer`).toEqual(png);
   const { width, height, colour, rows } = readPng(png);
   expect([width, height, colour], label).toEqual([page.frame.width, page.frame.height, 0]);
   const painted = paintPlaced(page).data;

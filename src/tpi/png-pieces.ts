@@ -225,9 +225,10 @@ const paintBuffer = (bytes: number) => (painted.length === bytes ? painted : (pa
  * The PNG of a grey placed page (8-bit greyscale, filter None), coded from its pieces; null
  * for colour pages or on big-endian machines (then deflate the pixels). The page is painted
  * only when some row has overlapping or clipped pieces. The file decodes to exactly
- * paintPlaced's pixels.
+ * paintPlaced's pixels. `reuse`: the bytes may be overwritten by the next call (for a caller
+ * that writes them at once), which spares allocating a buffer a file.
  */
-export function encodePlacedPng(p: PlacedPage, crc: Crc = crc32): Uint8Array | null {
+export function encodePlacedPng(p: PlacedPage, crc: Crc = crc32, reuse = false): Uint8Array | null {
   const { frame } = p;
   if (frame.channels !== 1 || !LITTLE_ENDIAN) return null;
   const stride = frame.width + 1;
@@ -256,7 +257,7 @@ export function encodePlacedPng(p: PlacedPage, crc: Crc = crc32): Uint8Array | n
   writeRows(p, codes, needsPixels ? paintPlaced(p, paintBuffer).data : null);
   out.put(codes.endBits, codes.endLen);
   rows.length = 0; // keeps no piece alive
-  return finish(frame.width, frame.height, crc);
+  return finish(frame.width, frame.height, crc, reuse);
 }
 
 function grow(segments: number, height: number, pieces: number): void {
@@ -444,11 +445,15 @@ function copy(codes: DeflateCodes, len: number, dist: number): void {
 }
 
 /** The zlib stream around the deflate bits, in a PNG. */
-function finish(width: number, height: number, crc: Crc): Uint8Array {
+/** The last file, when the caller took it for use at once (a writer): its buffer serves the next. */
+let reused = new Uint8Array(0);
+
+function finish(width: number, height: number, crc: Crc, reuse: boolean): Uint8Array {
   const bytes = (out.bitLength() + 7) >>> 3;
   if (out.n > 0) out.words[out.pos] = out.cur;
   const idat = 2 + bytes + 4;
-  const file = pngShell(width, height, 'grey', idat, crc);
+  if (reuse && reused.length < idat + 64) reused = new Uint8Array(2 * idat + 64);
+  const file = pngShell(width, height, 'grey', idat, crc, reuse ? reused : undefined);
   file[IDAT_DATA] = 0x78; // deflate, 32 KB window
   file[IDAT_DATA + 1] = 0x01; // no dictionary, fastest (0x7801 is a multiple of 31, as the header check wants)
   file.set(new Uint8Array(out.words.buffer, 0, bytes), IDAT_DATA + 2);

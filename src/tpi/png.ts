@@ -163,10 +163,12 @@ function pngHead(width: number, height: number, colour: PngColour, crc: Crc): Ui
 
 /**
  * A PNG file with all but its image data: signature, IHDR, an IDAT of `idatLength` bytes to be
- * written at IDAT_DATA, IEND. Then sealPng. One buffer, written once: no chunk is copied.
+ * written at IDAT_DATA, IEND. Then sealPng. One buffer, written once: no chunk is copied; in
+ * `into` when it is long enough (every byte is written).
  */
-export function pngShell(width: number, height: number, colour: PngColour, idatLength: number, crc: Crc): Uint8Array {
-  const out = new Uint8Array(IDAT_DATA + idatLength + 4 + IEND.length);
+export function pngShell(width: number, height: number, colour: PngColour, idatLength: number, crc: Crc, into?: Uint8Array): Uint8Array {
+  const bytes = IDAT_DATA + idatLength + 4 + IEND.length;
+  const out = into && into.length >= bytes ? into.subarray(0, bytes) : new Uint8Array(bytes);
   out.set(pngHead(width, height, colour, crc));
   out[33] = idatLength >>> 24;
   out[34] = (idatLength >>> 16) & 0xff;
