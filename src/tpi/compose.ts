@@ -9,9 +9,8 @@
 
 import { familyForLine, isLatin1, PIECE } from './fonts.ts';
 import { CANVAS, type Piece, type PieceBitmap, type PieceRasterizer } from './pieces.ts';
+import { LITTLE_ENDIAN } from './png.ts';
 import type { Layout, Margins, TextMeasurer } from './types.ts';
-
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** #rgb or #rrggbb → [r, g, b]; null for anything else (then the canvas draws everything). */
 export function parseHexColour(s: string): [number, number, number] | null {
@@ -158,11 +157,6 @@ export function paintPlaced(p: PlacedPage, alloc: (bytes: number) => Uint8Clampe
   return { channels, data };
 }
 
-/** The pixels of one page (placeLayout, then paintPlaced); or null when some line needs the canvas. */
-export function composeLayout(layout: Layout, margins: Margins, measurer: TextMeasurer, pieces: PieceRasterizer, page = 0, alloc?: (bytes: number) => Uint8ClampedArray): Bitmap | null {
-  const placed = placeLayout(layout, margins, measurer, pieces, page);
-  return placed && paintPlaced(placed, alloc);
-}
 
 export type Clip = { x0: number; y0: number; x1: number; y1: number };
 

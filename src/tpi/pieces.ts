@@ -3,6 +3,7 @@
 // and Node use this, with the same canvas text rasteriser underneath, so their pixels agree.
 
 import { cssFont } from './fonts.ts';
+import { LITTLE_ENDIAN } from './png.ts';
 import type { InkBox, TextMeasurer } from './types.ts';
 
 /** The canvas context a piece is rasterised with (used for nothing else). */
@@ -42,7 +43,6 @@ export const CANVAS: PieceBitmap = { ...EMPTY };
 const RIM: PieceBitmap = { ...EMPTY };
 /** Emoji are drawn in colour: left to the canvas (the colour check below would catch them too). */
 const NEEDS_CANVAS = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u200d\ufe0f\u20e3]/u;
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 export interface PieceRasterizer {
   /**
@@ -50,36 +50,6 @@ export interface PieceRasterizer {
    * measured with), `family` the one drawn with (see familyForLine).
    */
   font(fontSize: number, family: string, measureFamily: string, measurer: TextMeasurer): (piece: string) => Piece;
-}
-
-/**
- * Where a piece is drawn: the padded box (pen at `pad`, `baseline`) and, when its ink box was
- * measured, the region read back (the ink box and 1 px around it, inside the box; x1 ≤ x0 when
- * nothing was measured).
- */
-interface Geometry {
-  pad: number;
-  baseline: number;
-  w: number;
-  h: number;
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-function geometry(fontSize: number, advance: number, ink: InkBox | undefined): Geometry | null {
-  const pad = Math.ceil(fontSize / 2) + 2;
-  const baseline = Math.ceil(fontSize * 1.25) + 2;
-  const w = Math.ceil(advance) + 2 * pad;
-  const h = baseline + Math.ceil(fontSize * 0.6) + 2;
-  if (w > SCRATCH.width || h > SCRATCH.height) return null;
-  if (!ink) return { pad, baseline, w, h, x0: 0, y0: 0, x1: 0, y1: 0 };
-  const x0 = Math.max(0, Math.floor(pad - ink.left) - 1);
-  const y0 = Math.max(0, Math.floor(baseline - ink.ascent) - 1);
-  const x1 = Math.min(w, Math.ceil(pad + ink.right) + 1);
-  const y1 = Math.min(h, Math.ceil(baseline + ink.descent) + 1);
-  return { pad, baseline, w, h, x0, y0, x1, y1 };
 }
 
 /** `canvas(w, h)`: a new 2D context of that size (the rasteriser keeps one per size it needs). */
@@ -95,45 +65,46 @@ export function createPieceRasterizer(canvas: (width: number, height: number) =>
     if (font !== sc.font) sc.ctx.font = sc.font = font;
     return sc.ctx;
   };
-  const rasterize = (piece: string, fontSize: number, family: string, g: Geometry | null): PieceBitmap | null => {
-    if (!g) return null;
-    const { pad, baseline, w, h, x0, y0, x1, y1 } = g;
+  const rasterize = (piece: string, fontSize: number, family: string, advance: number, ink?: InkBox): PieceBitmap | null => {
+    const pad = Math.ceil(fontSize / 2) + 2;
+    const baseline = Math.ceil(fontSize * 1.25) + 2;
+    const w = Math.ceil(advance) + 2 * pad;
+    const h = baseline + Math.ceil(fontSize * 0.6) + 2;
+    if (w > SCRATCH.width || h > SCRATCH.height) return null;
     const ctx = scratchCanvas(w, h, cssFont(fontSize, family));
     // Reading pixels back is the slow part: read the measured ink box and 1 px around it, and
     // the whole padded box only if ink reaches that rim (or nothing was measured).
-    if (x1 > x0 && y1 > y0) {
-      const bm = draw(ctx, piece, pad, baseline, x0, y0, x1 - x0, y1 - y0, x0 > 0, y0 > 0, x1 < w, y1 < h);
-      if (bm !== RIM) return bm;
+    if (ink) {
+      const x0 = Math.max(0, Math.floor(pad - ink.left) - 1);
+      const y0 = Math.max(0, Math.floor(baseline - ink.ascent) - 1);
+      const x1 = Math.min(w, Math.ceil(pad + ink.right) + 1);
+      const y1 = Math.min(h, Math.ceil(baseline + ink.descent) + 1);
+      if (x1 > x0 && y1 > y0) {
+        const bm = draw(ctx, piece, pad, baseline, x0, y0, x1 - x0, y1 - y0, x0 > 0, y0 > 0, x1 < w, y1 < h);
+        if (bm !== RIM) return bm;
+      }
     }
     const bm = draw(ctx, piece, pad, baseline, 0, 0, w, h, false, false, false, false);
     return bm === RIM ? null : bm;
   };
-  const tableFor = (key: string): Map<string, Piece> => {
-    let pieces = fonts.get(key);
-    if (!pieces) fonts.set(key, (pieces = new Map()));
-    return pieces;
-  };
-  /** Room for one more piece, clearing everything when full (the current table stays, emptied). */
-  const room = (key: string, table: Map<string, Piece>) => {
-    if (pieceCount < maxEntries) return;
-    fonts.clear();
-    fonts.set(key, table);
-    table.clear();
-    pieceCount = 0;
-  };
   return {
     font(fontSize, family, measureFamily, measurer) {
       const key = `${fontSize}|${family}|${measureFamily}`;
-      const table = tableFor(key);
+      let pieces = fonts.get(key);
+      if (!pieces) fonts.set(key, (pieces = new Map()));
+      const table = pieces;
       return (piece) => {
         let p = table.get(piece);
         if (p === undefined) {
-          room(key, table);
+          if (pieceCount >= maxEntries) {
+            fonts.clear();
+            fonts.set(key, table);
+            table.clear();
+            pieceCount = 0;
+          }
           const advance = measurer.measure(piece, fontSize, measureFamily);
-          let bitmap: PieceBitmap | null;
-          if (piece.charCodeAt(0) === 32) bitmap = EMPTY;
-          else if (NEEDS_CANVAS.test(piece)) bitmap = null;
-          else bitmap = rasterize(piece, fontSize, family, geometry(fontSize, advance, measurer.ink?.(piece, fontSize, measureFamily)));
+          const ink = piece.charCodeAt(0) === 32 ? undefined : measurer.ink?.(piece, fontSize, measureFamily);
+          const bitmap = piece.charCodeAt(0) === 32 ? EMPTY : NEEDS_CANVAS.test(piece) ? null : rasterize(piece, fontSize, family, advance, ink);
           p = { advance, bitmap: bitmap ?? CANVAS };
           table.set(piece, p);
           pieceCount++;

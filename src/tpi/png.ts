@@ -8,7 +8,8 @@ export type Crc = (data: Uint8Array) => number;
 
 export type PngColour = 'grey' | 'rgb' | 'rgba';
 
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+/** Whether typed arrays are little-endian (32-bit views of pixels and bits rely on it). */
+export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** The pixels as one 32-bit word each (R in the low byte on little-endian machines), or null. */
 function words(rgba: Uint8Array | Uint8ClampedArray): Uint32Array | null {
@@ -132,7 +133,7 @@ export function encodePng(rgba: Uint8Array | Uint8ClampedArray, width: number, h
 }
 
 /** A PNG file around `idat`, the zlib stream of the filtered rows. */
-export function assemblePng(width: number, height: number, colour: PngColour, idat: Uint8Array, crc: Crc): Uint8Array {
+function assemblePng(width: number, height: number, colour: PngColour, idat: Uint8Array, crc: Crc): Uint8Array {
   const out = pngShell(width, height, colour, idat.length, crc);
   out.set(idat, IDAT_DATA);
   return sealPng(out, idat.length, crc);

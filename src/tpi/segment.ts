@@ -93,7 +93,7 @@ class AsciiParagraph implements Paragraph {
       const blank = c === 32 || c === 9;
       // A break before i: after blanks, at a non-blank, with something other than indentation
       // before, and kinsoku satisfied (ASCII brackets and closing punctuation).
-      const breaks = i === body.length || (!blank && i > 0 && isAsciiBlank(body.charCodeAt(i - 1)) && lastInk >= 0 && !NO_END_ASCII.includes(body[lastInk]) && !NO_START_ASCII.includes(body[i]));
+      const breaks = i === body.length || (!blank && i > 0 && isAsciiBlank(body.charCodeAt(i - 1)) && lastInk >= 0 && !cannotEndLine(body[lastInk]) && !cannotStartLine(body[i]));
       if (breaks && i > from) {
         let inkEnd = i;
         while (inkEnd > from && isAsciiBlank(body.charCodeAt(inkEnd - 1))) inkEnd--;
@@ -111,9 +111,6 @@ class AsciiParagraph implements Paragraph {
 }
 
 const isAsciiBlank = (c: number) => c === 32 || c === 9;
-/** The ASCII members of chars.ts's kinsoku sets (the test compares the two paths). */
-const NO_START_ASCII = ')]},.:;?!%';
-const NO_END_ASCII = '([{';
 
 /** Printable ASCII and tabs: every character is a grapheme of its own (no CR LF inside a paragraph). */
 const ASCII_LINE = /^[\t\x20-\x7e]*$/;
