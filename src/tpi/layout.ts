@@ -21,20 +21,30 @@ export function contentBox(s: LayoutSettings): Box {
 
 /** Throws a RangeError naming the first bad setting; a layout on nonsense would mislead. */
 export function validateSettings(s: LayoutSettings): void {
-  const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
+  // Straight-line checks: this runs once per text, and V8 compiles it once it is hot.
   if (!positive(s.width) || !positive(s.height)) throw new RangeError(`canvas size must be positive, got ${s.width}×${s.height}`);
-  for (const [side, v] of Object.entries(s.margins)) {
-    if (!Number.isFinite(v) || v < 0) throw new RangeError(`margin ${side} must be ≥ 0, got ${v}`);
-  }
-  const box = contentBox(s);
-  if (box.width <= 0 || box.height <= 0) throw new RangeError('margins leave no room for text');
-  for (const [name, v] of [['minFontSize', s.minFontSize], ['maxFontSize', s.maxFontSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${v}`);
-  }
+  const m = s.margins;
+  checkMargin('top', m.top);
+  checkMargin('right', m.right);
+  checkMargin('bottom', m.bottom);
+  checkMargin('left', m.left);
+  if (s.width - m.left - m.right <= 0 || s.height - m.top - m.bottom <= 0) throw new RangeError('margins leave no room for text');
+  checkFontSize('minFontSize', s.minFontSize);
+  checkFontSize('maxFontSize', s.maxFontSize);
   if (s.minFontSize > s.maxFontSize) throw new RangeError(`minFontSize ${s.minFontSize} > maxFontSize ${s.maxFontSize}`);
   if (!positive(s.lineHeight)) throw new RangeError(`lineHeight must be positive, got ${s.lineHeight}`);
   const tab = s.tabSize ?? 4;
   if (!Number.isInteger(tab) || tab < 0) throw new RangeError(`tabSize must be an integer ≥ 0, got ${tab}`);
+}
+
+const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
+
+function checkMargin(side: string, v: number): void {
+  if (!Number.isFinite(v) || v < 0) throw new RangeError(`margin ${side} must be ≥ 0, got ${v}`);
+}
+
+function checkFontSize(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${v}`);
 }
 
 /**

@@ -243,10 +243,9 @@ export function encodePlacedPng(p: PlacedPage, crc: Crc = crc32, reuse = false):
   const s = collectSegments(p);
   let needsPixels = false;
   for (let t = 0; t < s; t++) {
-    if (dirty[segPiece[t]]) {
-      generic[segRow[t]] = 1;
-      needsPixels = true;
-    }
+    const d = dirty[segPiece[t]]; // stored either way (see collectSegments)
+    generic[segRow[t]] |= d;
+    needsPixels ||= d !== 0;
   }
   findCopies(p, stride);
   out.pos = out.cur = out.n = 0;
@@ -284,11 +283,11 @@ function collectSegments(p: PlacedPage): number {
       const y = ys[i] + j;
       const x0 = xs[i] + t0;
       const x1 = xs[i] + t1;
-      if (y < clip.y0 || y >= clip.y1) {
-        dirty[i] = 1; // a row not painted: the rows below may not copy it
-        continue;
-      }
-      if (x0 < clip.x0 || x1 > clip.x1) dirty[i] = 1;
+      // A row not painted, or clipped: the rows below may not copy it. Stored every time, not
+      // only when set: a store first reached after V8 has optimised this would deoptimise it.
+      const hidden = y < clip.y0 || y >= clip.y1;
+      dirty[i] |= hidden || x0 < clip.x0 || x1 > clip.x1 ? 1 : 0;
+      if (hidden) continue;
       segPiece[s] = i;
       segRow[s] = y;
       segX0[s] = x0;
@@ -347,7 +346,7 @@ function writeRows(p: PlacedPage, codes: DeflateCodes, grey: Uint8ClampedArray |
   let blankAbove = false;
   for (let y = 0; y < H; y++) {
     out.reserve(16 * (W + 1) + 256);
-    if (grey !== null && generic[y]) {
+    if (generic[y] !== 0 && grey !== null) {
       pixelRow(codes, grey, y * W, W);
       blankAbove = false;
     } else if (head[y] < 0) {
@@ -423,10 +422,10 @@ function background(codes: DeflateCodes, bg: number, len: number): void {
 }
 
 function gap(codes: DeflateCodes, bg: number, len: number): void {
-  if (len >= 4) {
-    literal(codes, bg);
-    copy(codes, len - 1, 1);
-  } else for (let i = 0; i < len; i++) literal(codes, bg);
+  // One loop for both cases, so that V8 has seen it run before the first short gap.
+  const literals = len >= 4 ? 1 : len;
+  for (let i = 0; i < literals; i++) literal(codes, bg);
+  if (len >= 4) copy(codes, len - 1, 1);
 }
 
 function literal(codes: DeflateCodes, v: number): void {

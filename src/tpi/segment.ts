@@ -89,7 +89,8 @@ class AsciiParagraph implements Paragraph {
     let from = 0; // start of the unit being read
     let lastInk = -1; // index of the last non-blank character so far
     for (let i = 0; i <= body.length; i++) {
-      const c = body.charCodeAt(i);
+      // Past the end reads as a blank (charCodeAt's NaN there would cost V8 a deoptimisation).
+      const c = i < body.length ? body.charCodeAt(i) : 32;
       const blank = c === 32 || c === 9;
       // A break before i: after blanks, at a non-blank, with something other than indentation
       // before, and kinsoku satisfied (ASCII brackets and closing punctuation).
