@@ -50,6 +50,8 @@ export function batchRenderer(init: ThreadInit): BatchRenderer {
       }
     }
     if (sink === Number.MIN_VALUE) console.log(sink);
-    return numbers ? { results, news: numbers.take() } : { results };
+    if (!numbers) return { results };
+    const { news, transfer } = numbers.take();
+    return { results, news, transfer };
   };
 }

@@ -23,22 +23,27 @@ describe('piece numbers and the main thread’s copy', () => {
 
     numbers.startBatch();
     const refs = pages.map((p) => numbers.ref(p));
-    const news = numbers.take();
-    expect(news.pieces.map((p) => p.id)).toEqual([1, 2, 3]);
+    const { news, transfer } = numbers.take();
+    expect([...news.pieces].filter((_, k) => k % 6 === 0)).toEqual([1, 2, 3]); // piece numbers
+    expect(news.alpha.length).toBe(12);
+    expect(transfer).toEqual([news.pages.buffer, news.pieces.buffer, news.alpha.buffer]);
     expect(news.forgetBelow).toBe(0);
-    mirror.update(news);
+    // What crosses to the main thread: a structured clone with the buffers moved.
+    mirror.update(structuredClone(news, { transfer }));
+    expect(news.alpha.length).toBe(0); // moved, not copied
     pages.forEach((p, i) => expect(mirror.page(refs[i])).toEqual(p));
-    expect(numbers.take().pieces).toEqual([]); // news are given once
+    expect(numbers.take().news.pieces.length).toBe(0); // news are given once
 
     // Three pieces known, limit two: the next batch numbers them anew, and the copy forgets the old numbers.
     numbers.startBatch();
     const again = numbers.ref(pages[1]);
-    const fresh = numbers.take();
+    const fresh = numbers.take().news;
     expect(fresh.forgetBelow).toBe(4);
-    expect(again.pieces).toEqual([4, 5]);
+    expect([...fresh.pages]).toEqual([2, 4, 5, 3, 7, 9, 9]);
     mirror.update(fresh);
     expect(mirror.page(again)).toEqual(pages[1]);
-    expect(() => mirror.page(refs[0])).toThrow(/never sent/);
+    mirror.update({ ...fresh, pages: Int32Array.of(1, 2, 0, 0) });
+    expect(() => mirror.page(0)).toThrow(/never sent/);
   });
 });
 

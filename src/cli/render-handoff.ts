@@ -1,45 +1,47 @@
 /**
  * Pages handed from the rendering threads of `tpi render` to the main thread, which codes their
  * PNGs (png-pieces.ts) and writes them, as placed pieces: numbers of the thread's pieces and
- * their positions, each piece's bitmap sent once. With two threads on two cores, one renders
- * and the other codes and writes, instead of both doing everything: V8 compiles each part and
- * the canvas draws each piece in one thread only, which is most of what a short run costs
- * (docs/bench-render.md). A rendering thread codes a page itself when the main thread is behind.
+ * their positions, each piece's bitmap sent once, packed in buffers that are transferred. With
+ * two threads on two cores, one renders and the other codes and writes, instead of both doing
+ * everything: V8 compiles each part and the canvas draws each piece in one thread only, which
+ * is most of what a short run costs (docs/bench-render.md). A rendering thread codes a page
+ * itself when the main thread is behind.
  */
 import { placedPage, type PageFrame, type PlacedPage } from '../tpi/compose.ts';
 import type { PieceBitmap } from '../tpi/pieces.ts';
 
-/** A piece's bitmap, sent to the main thread once, with its number. */
-export interface SentPiece {
-  id: number;
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-  alpha: Uint8Array;
-}
+/**
+ * A page as an offset into its batch's PieceNews.pages: there, the number of its pieces n, then
+ * n piece numbers (in drawing order), n x and n y positions (top-left pixels).
+ */
+export type PlacedRef = number;
 
-/** A page as the numbers of its pieces (in drawing order) and their top-left pixels. */
-export interface PlacedRef {
-  pieces: number[];
-  xs: number[];
-  ys: number[];
-}
-
-/** What a batch adds to the main thread's copy of a rendering thread's pieces. */
+/**
+ * What a batch adds to the main thread's copy of a rendering thread's pieces, packed in two
+ * buffers that are transferred, not copied (structured cloning of arrays and objects cost both
+ * threads time): the batch's handed-off pages and the pieces they use for the first time.
+ */
 export interface PieceNews {
-  /** Pieces first used in this batch. */
-  pieces: SentPiece[];
+  /** The pages (see PlacedRef). */
+  pages: Int32Array;
+  /** Per new piece: its number, left, top, width, height, and where its coverage starts in `alpha`. */
+  pieces: Int32Array;
+  /** The new pieces' coverage, one after another. */
+  alpha: Uint8Array;
   /** Numbers below this one are not used again: the main thread forgets them (0: none). */
   forgetBelow: number;
 }
 
-/** The rendering thread's side: numbers its pieces and keeps the ones the main thread has not seen. */
+const PIECE_FIELDS = 6;
+
+/** The rendering thread's side: numbers its pieces and keeps what the main thread has not seen. */
 export class PieceNumbers {
   private ids = new WeakMap<PieceBitmap, number>();
   private next = 1;
   private known = 0;
-  private fresh: SentPiece[] = [];
+  private pages: number[] = [];
+  private fresh: PieceBitmap[] = [];
+  private freshIds: number[] = [];
   private forgetBelow = 0;
 
   /** `limit`: pieces the main thread keeps a copy of, at most, before it starts again. */
@@ -54,46 +56,80 @@ export class PieceNumbers {
   }
 
   ref(page: PlacedPage): PlacedRef {
-    const pieces = page.bitmaps.map((b) => {
+    const at = this.pages.length;
+    const { bitmaps, xs, ys } = page;
+    const out = this.pages;
+    out.push(bitmaps.length);
+    for (const b of bitmaps) {
       let id = this.ids.get(b);
       if (id === undefined) {
         this.ids.set(b, (id = this.next++));
         this.known++;
-        this.fresh.push({ id, left: b.left, top: b.top, width: b.width, height: b.height, alpha: b.alpha });
+        this.fresh.push(b);
+        this.freshIds.push(id);
       }
-      return id;
-    });
-    return { pieces, xs: page.xs, ys: page.ys };
+      out.push(id);
+    }
+    for (const x of xs) out.push(x);
+    for (const y of ys) out.push(y);
+    return at;
   }
 
-  /** The news of the batch just rendered, once. */
-  take(): PieceNews {
-    const news = { pieces: this.fresh, forgetBelow: this.forgetBelow };
+  /** The news of the batch just rendered, once, with the buffers to transfer. */
+  take(): { news: PieceNews; transfer: ArrayBuffer[] } {
+    const pieces = new Int32Array(PIECE_FIELDS * this.fresh.length);
+    let bytes = 0;
+    for (const b of this.fresh) bytes += b.alpha.length;
+    const alpha = new Uint8Array(bytes);
+    let at = 0;
+    this.fresh.forEach((b, k) => {
+      pieces.set([this.freshIds[k], b.left, b.top, b.width, b.height, at], PIECE_FIELDS * k);
+      alpha.set(b.alpha, at);
+      at += b.alpha.length;
+    });
+    const news = { pages: Int32Array.from(this.pages), pieces, alpha, forgetBelow: this.forgetBelow };
+    this.pages = [];
     this.fresh = [];
+    this.freshIds = [];
     this.forgetBelow = 0;
-    return news;
+    return { news, transfer: [news.pages.buffer, pieces.buffer, alpha.buffer] };
   }
 }
 
 /** The main thread's copy of one rendering thread's pieces. */
 export class PieceMirror {
   private readonly byId = new Map<number, PieceBitmap>();
+  private pages: Int32Array = new Int32Array(0);
 
   /** `frame`: the run's page frame (every handed-off page has it: grey, not augmented). */
   constructor(private readonly frame: PageFrame) {}
 
-  /** Applied before the batch's pages are read. */
+  /** Applied before the batch's pages are read: they are read from this batch's news. */
   update(news: PieceNews): void {
     if (news.forgetBelow > 0) for (const id of this.byId.keys()) if (id < news.forgetBelow) this.byId.delete(id);
-    for (const p of news.pieces) this.byId.set(p.id, { left: p.left, top: p.top, width: p.width, height: p.height, alpha: p.alpha });
+    const { pieces, alpha } = news;
+    for (let k = 0; k < pieces.length; k += PIECE_FIELDS) {
+      const [width, height, at] = [pieces[k + 3], pieces[k + 4], pieces[k + 5]];
+      // A view into the batch's buffer, not a copy.
+      this.byId.set(pieces[k], { left: pieces[k + 1], top: pieces[k + 2], width, height, alpha: alpha.subarray(at, at + width * height) });
+    }
+    this.pages = news.pages;
   }
 
   page(ref: PlacedRef): PlacedPage {
-    const bitmaps = ref.pieces.map((id) => {
+    const p = this.pages;
+    const n = p[ref];
+    const bitmaps: PieceBitmap[] = [];
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = p[ref + 1 + i];
       const b = this.byId.get(id);
       if (!b) throw new Error(`piece ${id} was never sent`);
-      return b;
-    });
-    return placedPage(this.frame, bitmaps, ref.xs, ref.ys);
+      bitmaps.push(b);
+      xs.push(p[ref + 1 + n + i]);
+      ys.push(p[ref + 1 + 2 * n + i]);
+    }
+    return placedPage(this.frame, bitmaps, xs, ys);
   }
 }

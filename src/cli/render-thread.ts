@@ -25,11 +25,14 @@ port.on('message', async (msg: ToThread) => {
     case 'init':
       begin(msg.init);
       return;
-    case 'render':
+    case 'render': {
       if (!render) return fatal('a batch came before init');
       if (halted(started!)) return post({ type: 'dropped', batch: msg.batch });
-      post({ type: 'done', batch: msg.batch, ...(await render(msg.records)) });
+      const { results, news, transfer } = await render(msg.records);
+      // The pieces' buffers are moved to the main thread, not copied.
+      port.postMessage({ type: 'done', batch: msg.batch, results, news } satisfies FromThread, transfer ?? []);
       return;
+    }
     default: {
       const never: never = msg;
       throw new Error(`unexpected message ${JSON.stringify(never)}`);

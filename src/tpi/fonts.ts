@@ -219,8 +219,10 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
 
 /** True when PIECE would split between the end of `before` and the character `next`. */
 function pieceBoundary(before: string, next: string): boolean {
+  const p = before.charCodeAt(before.length - 1);
+  const n = next.charCodeAt(0);
+  if (p < 0x7f && n < 0x7f) return (p === 32) !== (n === 32); // ASCII: only spaces split
   const prev = before[before.length - 1];
-  if (prev < '\x7f' && next < '\x7f') return (prev === ' ') !== (next === ' '); // ASCII: only spaces split
   if (prev === ' ' && next === ' ') return false; // one run of spaces is one piece
   if (prev === ' ' || next === ' ') return true;
   // A wide character is a piece of its own; combining marks and selectors cling to it.
