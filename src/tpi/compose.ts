@@ -121,12 +121,12 @@ export function placeLayout(layout: Layout, margins: Margins, measurer: TextMeas
   for (const line of layout.pages[page]?.lines ?? []) {
     if (!line.text) continue;
     if (line.direction === 'rtl') return null;
-    const family = familyForLine(layout.fontFamily, line.text);
+    const text = line.text;
+    const latin = isLatin1(text);
+    const family = familyForLine(layout.fontFamily, text, latin);
     if (family !== fontFamily || !font) font = pieces.font(fontSize, (fontFamily = family), layout.fontFamily, measurer);
     const y = Math.round(line.y);
     let x = line.x;
-    const text = line.text;
-    const latin = isLatin1(text);
     for (let start = 0, end = 0; start < text.length; start = end) {
       end = pieceEnd(text, start, latin);
       const piece = font(start === 0 && end === text.length ? text : text.slice(start, end));

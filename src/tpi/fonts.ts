@@ -57,8 +57,8 @@ export function isLatin1(text: string): boolean {
  * line (the glyphs are the same; canvas text with a one-family list is about a third faster),
  * else the whole list. `family` is a list made by fontFamilyList.
  */
-export function familyForLine(family: string, text: string): string {
-  if (!isLatin1(text)) return family;
+export function familyForLine(family: string, text: string, latin1 = isLatin1(text)): string {
+  if (!latin1) return family;
   const comma = family.indexOf('", "');
   return comma < 0 ? family : family.slice(0, comma + 1);
 }
