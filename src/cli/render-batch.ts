@@ -6,7 +6,7 @@
  */
 import type { InputRecord } from '../tpi/dataset.ts';
 import { jobFor, settingsFor } from '../tpi/job.ts';
-import { renderTpi, toModelPixels } from '../tpi/render.ts';
+import { layoutJob, renderTpi, toModelPixels } from '../tpi/render.ts';
 import { nodeBackend, pngFile } from './render-backend.ts';
 import { PieceNumbers } from './render-handoff.ts';
 import type { BatchOutput, ThreadInit, ThreadResult } from './render-protocol.ts';
@@ -30,9 +30,21 @@ export function batchRenderer(init: ThreadInit): BatchRenderer {
   return async (records) => {
     const results: ThreadResult[] = [];
     numbers?.startBatch();
-    for (const record of records) {
+    // Every layout of the batch first, then the drawing: the batch's new pieces are then drawn
+    // one after another rather than between layouts, which took 3–4 % less CPU (docs/bench-render.md).
+    const laidOut = records.map((record) => {
       try {
-        const r = await renderTpi(jobFor(record.id, record.text, init.choices, settings), backend);
+        const job = jobFor(record.id, record.text, init.choices, settings);
+        return { job, layout: layoutJob(job, backend.measurer) };
+      } catch (e) {
+        return { failure: e };
+      }
+    });
+    for (const [k, record] of records.entries()) {
+      try {
+        const l = laidOut[k];
+        if ('failure' in l) throw l.failure;
+        const r = await renderTpi(l.job, backend, l.layout);
         if (init.mode === 'png') {
           if (numbers && waiting && r.placed?.frame.channels === 1 && Atomics.load(waiting, 0) < HAND_OFF_LIMIT) {
             Atomics.add(waiting, 0, 1);

@@ -132,8 +132,8 @@ export function metaOf(job: RenderJob, layout: Layout, augment?: AugmentDraw): T
   return meta;
 }
 
-export async function renderTpi(job: RenderJob, backend: RenderBackend): Promise<Rendered> {
-  const layout = layoutJob(job, backend.measurer);
+/** `layout`: the job's layout when the caller has made it already (layoutJob). */
+export async function renderTpi(job: RenderJob, backend: RenderBackend, layout = layoutJob(job, backend.measurer)): Promise<Rendered> {
   const { width, height } = layout;
   let draw: AugmentDraw | undefined;
   if (job.augment && !isIdentity(job.augment)) {
