@@ -40,14 +40,15 @@ export function breakParagraphs(paragraphs: Paragraph[], opts: BreakOptions, mea
     ? (width: number, text: string, added: string) => (text === '' ? measure(added) : measurer.extend!(width, text, added, fontSize, fontFamily))
     : (_: number, text: string, added: string) => measure(text + added);
   // The line (ending with `end`) grown by a unit's spaces and text: from the widths of those two
-  // alone where the measurer knows widths add up, so that no candidate line is built as a string.
-  const grow = (width: number, line: string, end: string, tail: string, word: string): number => {
-    if (line !== '' && measurer.extendAt) {
+  // alone where the measurer knows widths add up, so that no candidate line is built as a string
+  // (`line` makes the line's text only for a measurer that needs it).
+  const grow = (width: number, line: () => string, end: string, tail: string, word: string): number => {
+    if (end !== '' && measurer.extendAt) {
       const spaced = tail === '' ? width : measurer.extendAt(width, end, tail, fontSize, fontFamily);
       const grown = spaced === undefined ? undefined : measurer.extendAt(spaced, tail === '' ? end : tail, word, fontSize, fontFamily);
       if (grown !== undefined) return grown;
     }
-    return extend(width, line, tail + word);
+    return extend(width, line(), tail + word);
   };
   const b: Breaker = { measure, grow, fits: (w) => w <= maxWidth + EPSILON, out: [], maxLines: opts.maxLines ?? Infinity };
   for (const p of paragraphs) {
@@ -61,7 +62,7 @@ export function breakParagraphs(paragraphs: Paragraph[], opts: BreakOptions, mea
 
 interface Breaker {
   measure(text: string): number;
-  grow(width: number, line: string, end: string, tail: string, word: string): number;
+  grow(width: number, line: () => string, end: string, tail: string, word: string): number;
   fits(width: number): boolean;
   out: BrokenLine[];
   maxLines: number;
@@ -76,12 +77,14 @@ export function breakText(text: string, opts: BreakOptions, measurer: TextMeasur
 function breakParagraph(p: Paragraph, b: Breaker): void {
   const texts = p.spans;
   // The line being filled is `head` (what is left of a unit cut by an emergency break) followed
-  // by units[from..u). It is kept as its drawn text without trailing spaces (`line`, `width`)
-  // and those spaces (`tail`), so that each candidate costs one measurement of what it adds.
+  // by units[from..u). It is kept as its drawn text without trailing spaces (`parts`, joined
+  // when the line is done: concatenating at every unit made most of a layout's garbage),
+  // `width`, and those spaces (`tail`), so that each candidate costs one measurement of what it adds.
   let head: Cluster[] = [];
   let from = 0;
-  let line = '';
-  let lineEnd = ''; // the last text put on the line (line ends with it)
+  const parts: string[] = [];
+  const line = () => parts.join('');
+  let lineEnd = ''; // the last text put on the line (the line ends with it; '' while the line is empty)
   let tail = '';
   let width = 0;
   // Pushes the line that ends before units[u]; false once there are too many lines.
@@ -90,7 +93,7 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     let end = -1;
     for (let k = u - 1; end < 0 && k >= from; k--) end = texts[k].end;
     if (end < 0) end = lastNonBlank(head)?.end ?? -1;
-    if (end >= 0) push(b, p, line, width, first, end);
+    if (end >= 0) push(b, p, line(), width, first, end);
     else if (always) push(b, p, '', 0, p.start, p.start);
     return b.out.length <= b.maxLines;
   };
@@ -102,7 +105,8 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     }
     const w = b.grow(width, line, lineEnd, tail, t.trimmed);
     if (b.fits(w)) {
-      line = line + tail + t.trimmed;
+      if (tail !== '') parts.push(tail);
+      parts.push(t.trimmed);
       lineEnd = t.trimmed;
       tail = t.tail;
       width = w;
@@ -113,8 +117,9 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     head = [];
     from = u;
     const alone = b.measure(t.trimmed);
+    parts.length = 0;
     if (b.fits(alone)) {
-      line = lineEnd = t.trimmed;
+      parts.push((lineEnd = t.trimmed));
       tail = t.tail;
       width = alone;
       continue;
@@ -135,9 +140,10 @@ function breakParagraph(p: Paragraph, b: Breaker): void {
     }
     head = rest; // keeps its trailing spaces: the next unit may join it on this line
     from = u + 1;
-    line = lineEnd = textOf(trimEnd(rest));
-    tail = textOf(rest).slice(line.length);
-    width = b.measure(line);
+    lineEnd = textOf(trimEnd(rest));
+    if (lineEnd !== '') parts.push(lineEnd);
+    tail = textOf(rest).slice(lineEnd.length);
+    width = b.measure(lineEnd);
   }
   finish(texts.length, true); // an empty paragraph still makes one (blank) line
 }
