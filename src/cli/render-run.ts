@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { IdRegistry, imagePath, llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
 import { rejectedJsonl } from '../tpi/export.ts';
 import { pageFrame } from '../tpi/compose.ts';
+import { lacksGlyphs as lacksGlyphsOf, notInFonts } from '../tpi/coverage.ts';
 import { settingsFor, type RenderChoices } from '../tpi/job.ts';
 import { encodePlacedPng } from '../tpi/png-pieces.ts';
 import { Bands, type Batch, type Window } from './render-bands.ts';
@@ -70,6 +71,11 @@ export interface RunSummary {
   skipped: number;
   /** Rendered records whose text did not fit at the smallest font size (`tpi.overflow`). */
   overflowed: number;
+  /**
+   * Rendered records with characters the bundled font lacks (drawn with the machine's fonts, or
+   * as empty boxes): how many, and the first few with their line numbers and those characters.
+   */
+  notInFonts: { records: number; first: { line: number; chars: string[] }[] };
 }
 
 /** Where batches go: a worker thread, or the main thread itself. */
@@ -160,6 +166,10 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   if (mode === 'png') mkdirSync(join(o.outDir, 'images'), { recursive: true });
   const out = mode === 'png' ? openSync(join(o.outDir, 'data.jsonl'), o.resume ? 'a' : 'w') : -1;
   const skippedAt: number[] = []; // input indices of the records data.jsonl had already
+  // Records with characters no bundled face has: every index, and the characters of the first few.
+  const lacking: number[] = [];
+  const lackingFirst: { index: number; line: number; chars: string[] }[] = [];
+  const lacksGlyphs = lacksGlyphsOf(o.choices.font);
   const bad: BadRecord[] = [];
   let finished = 0; // records rendered, failed or refused
   const reportBad = (b: BadRecord) => {
@@ -331,6 +341,10 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
         continue;
       }
       unsent.push(record);
+      if (lacksGlyphs(record.text)) {
+        lacking.push(record.index);
+        if (lackingFirst.length < 20) lackingFirst.push({ index: record.index, line: record.line, chars: notInFonts(record.text, o.choices.font) });
+      }
       if (unsent.length < 2 * K * batchSize) continue;
       cut(unsent);
       unsent = [];
@@ -361,6 +375,7 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       });
     }
     const kept = bad.filter((b) => b.index < cutAt).sort((a, b) => a.line - b.line);
+    const failed = new Set(bad.map((b) => b.index));
     const skipped = skippedAt.filter((i) => i < cutAt).length;
     if (mode === 'png') writeFileSync(join(o.outDir, 'rejected.jsonl'), rejectedJsonl(kept));
     const cpu = process.cpuUsage(cpu0);
@@ -373,6 +388,10 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
       stopped,
       skipped,
       overflowed,
+      notInFonts: {
+        records: lacking.filter((i) => i < cutAt && !failed.has(i)).length,
+        first: lackingFirst.filter((m) => m.index < cutAt && !failed.has(m.index)).map(({ line, chars }) => ({ line, chars })),
+      },
     };
   } finally {
     o.signal?.removeEventListener('abort', stopNow);

@@ -9,6 +9,7 @@ import { validateLlavaRecord } from '../tpi/dataset.ts';
 import { main } from './main.ts';
 import { shardRange } from './render-input.ts';
 import { renderCorpus } from './render-run.ts';
+import { notInFontsWarning } from './render.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tpi.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'tpi-render-'));
@@ -425,6 +426,26 @@ describe('tpi render', () => {
     expect(cut).toBeGreaterThan(0);
     expect(cut).toBeLessThan(5);
     expect(r.stdout).toMatch(new RegExp(`^Rendered 5 of 5 records in [\\d.]+ s \\(\\d+ images/s, \\d+ workers, [\\d.]+ s CPU\\) into .*; ${cut} cut off; 0 bad\\.$`));
+  });
+
+  it('names the characters the bundled fonts lack, by line, and still renders those records', async () => {
+    const corpus = join(dir, 'glyphs.jsonl');
+    const texts = ['Plain Latin-1: café, naïve, 10 €.', 'مرحبا بالعالم', 'Party 🎉 time', '日本語のテキストとΩ≈√', '{"text": broken'];
+    writeFileSync(corpus, texts.map((t, i) => (i === 4 ? t : JSON.stringify({ id: `g${i}`, text: t }))).join('\n'));
+    const r = await tpi('--in', corpus, '--out', join(dir, 'glyphs'));
+    expect(r.status).toBe(1); // the broken line only
+    expect(readJsonl(join(dir, 'glyphs', 'data.jsonl'))).toHaveLength(4);
+    const warning = r.stderr.split('\n').find((l) => l.startsWith('Warning:'));
+    expect(warning).toBe(
+      "Warning: 2 records have characters that the bundled fonts (Noto Sans, Noto Sans JP) lack: line 2: م ر ح ب ا ل ع; line 3: 🎉. They print with this machine's fonts (or as empty boxes), so they may look different on another machine.",
+    );
+    const clean = await tpi('--in', corpus, '--out', join(dir, 'glyphs-jp'), '--font', 'jp');
+    expect(clean.stderr).toMatch(/Warning: 2 records have characters that the bundled fonts \(Noto Sans JP\) lack: line 2: .*; line 3: 🎉/);
+    const latin = await tpi('--in', input, '--out', join(dir, 'glyphs-none'));
+    expect(latin.stderr).not.toMatch(/Warning/);
+    // Many: the first five by line, then a count; many characters: the first eight.
+    const many = notInFontsWarning({ records: 7, first: [1, 2, 3, 4, 5, 6].map((line) => ({ line, chars: line === 1 ? [...'abcdefghij'] : ['x'] })) }, 'mono');
+    expect(many).toMatch(/^Warning: 7 records have characters that the bundled fonts \(Noto Sans Mono, Noto Sans JP\) lack: line 1: a b c d e f g h …; line 2: x; line 3: x; line 4: x; line 5: x; and 2 more records\. /);
   });
 
   it('on a stop, finishes only the batches being drawn and drops the rest, even once the whole input is read', async () => {

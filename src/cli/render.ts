@@ -2,7 +2,7 @@
 import { existsSync, fstatSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { AUGMENT_LIMITS, NO_AUGMENT, type Augment } from '../tpi/augment.ts';
-import { FONT_IDS, isFontId } from '../tpi/fonts.ts';
+import { FONT_IDS, FONTS, isFontId, type FontId } from '../tpi/fonts.ts';
 import { isColour, MAX_CANVAS, settingsFor, type RenderChoices } from '../tpi/job.ts';
 import { PRESET_NAMES, type PresetName } from '../tpi/presets.ts';
 import { ALIGNMENTS, type Alignment } from '../tpi/types.ts';
@@ -215,6 +215,7 @@ export const renderCommand: Command = {
     console.log(
       `Rendered ${summary.rendered} of ${summary.records} records${part} in ${summary.seconds.toFixed(2)} s (${rate.toFixed(0)} images/s, ${workers} workers, ${summary.cpuSeconds.toFixed(2)} s CPU) into ${values.out}; ${summary.overflowed} cut off; ${summary.bad.length} bad.`,
     );
+    if (summary.notInFonts.records > 0) console.error(notInFontsWarning(summary.notInFonts, choices.font));
     if (summary.stopped) {
       const again = `the same command with --resume${values.overwrite ? ' in place of --overwrite' : ''}${read === STDIN ? ', given the same input again,' : ''}`;
       console.error(`Stopped by Ctrl-C after the first ${summary.records} records of the input (their ${summary.rendered + summary.skipped} rendered ones are in ${values.out}/data.jsonl); ${again} renders the rest.`);
@@ -223,3 +224,14 @@ export const renderCommand: Command = {
     return summary.bad.length > 0 ? 1 : 0;
   },
 };
+
+/**
+ * The warning for records with characters the bundled font lacks (as the Print view names them):
+ * how many, and the first few by line.
+ */
+export function notInFontsWarning({ records, first }: { records: number; first: { line: number; chars: string[] }[] }, font: FontId): string {
+  const shown = first.slice(0, 5).map((r) => `line ${r.line}: ${r.chars.slice(0, 8).join(' ')}${r.chars.length > 8 ? ' …' : ''}`);
+  const more = records > shown.length ? `; and ${records - shown.length} more records` : '';
+  const n = records === 1 ? '1 record has' : `${records} records have`;
+  return `Warning: ${n} characters that the bundled fonts (${FONTS[font].faces.map((f) => FONTS[f].label).join(', ')}) lack: ${shown.join('; ')}${more}. They print with this machine's fonts (or as empty boxes), so they may look different on another machine.`;
+}

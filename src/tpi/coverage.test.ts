@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { COVERAGE_PATH, coverageFile } from '../../scripts/font-coverage/index.ts';
-import { decodeCoverage, encodeCoverage, notInFonts } from './coverage.ts';
+import { decodeCoverage, encodeCoverage, lacksGlyphs, notInFonts } from './coverage.ts';
 import { FACES, FONT_IDS } from './fonts.ts';
 
 const require = createRequire(import.meta.url);
@@ -40,5 +40,15 @@ describe('bundled font coverage', () => {
     expect(notInFonts('Hello, naïve café — €5 ★ 日本語のテキスト。Жук', 'sans')).toEqual([]);
     expect(notInFonts('Party 🎉 with ❤ and 👨‍👩‍👧‍👦 in 🇯🇵: مرحبا 안녕 🎉', 'sans')).toEqual(['🎉', '❤', '👨‍👩‍👧‍👦', '🇯🇵', 'م', 'ر', 'ح', 'ب', 'ا', '안', '녕']);
     expect(notInFonts('tab\tand\nnewline, zero\u200bwidth', 'mono')).toEqual([]);
+  });
+});
+
+describe('lacksGlyphs', () => {
+  it('agrees with notInFonts on every text, whatever it has seen before', () => {
+    const texts = ['', 'plain ASCII', 'Latin-1: café ÿ ¡', 'curly “quotes” and — dashes', 'Привет', '日本語のテキスト', 'مرحبا', 'Party 🎉', 'zero\u200bwidth joiner\u200d and selector\ufe0f', 'flag 🇯🇵', '𓀀 hieroglyph', 'Ω≈√ and ☃'];
+    for (const font of FONT_IDS) {
+      const lacks = lacksGlyphs(font);
+      for (const t of [...texts, ...texts.reverse()]) expect(lacks(t), `${font}: ${t}`).toBe(notInFonts(t, font).length > 0);
+    }
   });
 });
