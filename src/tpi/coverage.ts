@@ -86,17 +86,20 @@ export function notInFonts(text: string, font: FontId): string[] {
  * code point: for checking every record of a dataset (`tpi render`) at a few hundred
  * nanoseconds a text. Latin-1 is in every face.
  */
+/** Characters beyond Latin-1 (a surrogate pair as one): what lacksGlyphs looks up. */
+const BEYOND_LATIN1 = /[^\0-\xff]/gu;
+
 export function lacksGlyphs(font: FontId): (text: string) => boolean {
   const faces = FONTS[font].faces;
   const known = new Map<number, boolean>(); // code point → a face has it, or it needs no glyph
   return (text) => {
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) < 0x100) continue;
-      const cp = text.codePointAt(i)!;
-      if (cp > 0xffff) i++;
+    // The regular expression skips the Latin-1 runs in native code: most texts have none else.
+    BEYOND_LATIN1.lastIndex = 0;
+    for (let m = BEYOND_LATIN1.exec(text); m !== null; m = BEYOND_LATIN1.exec(text)) {
+      const cp = m[0].codePointAt(0)!;
       let ok = known.get(cp);
       if (ok === undefined) {
-        ok = NO_GLYPH.test(String.fromCodePoint(cp)) || faces.some((f) => has(f, cp));
+        ok = NO_GLYPH.test(m[0]) || faces.some((f) => has(f, cp));
         known.set(cp, ok);
       }
       if (!ok) return true;
