@@ -126,10 +126,10 @@ function startThread(entry: URL, band: number, mirror: PieceMirror | null, init:
 }
 
 /** A thread prestarted by bin/tpi.mjs (render-prestart.ts); one that fails is replaced by a new one. */
-function adoptThread(worker: Worker, entry: URL, band: number, mirror: PieceMirror | null, init: ThreadInit, onMessage: OnMessage, onError: (e: Error) => void): Promise<Thread> {
+function adoptThread(worker: Worker, entry: () => Promise<URL>, band: number, mirror: PieceMirror | null, init: ThreadInit, onMessage: OnMessage, onError: (e: Error) => void): Promise<Thread> {
   worker.ref();
   worker.postMessage({ type: 'init', init } satisfies ToThread);
-  return connect(worker, band, mirror, onMessage, onError).catch(() => startThread(entry, band, mirror, init, onMessage, onError));
+  return connect(worker, band, mirror, onMessage, onError).catch(async () => startThread(await entry(), band, mirror, init, onMessage, onError));
 }
 
 /**
@@ -297,12 +297,15 @@ export async function renderCorpus(o: RunOptions): Promise<RunSummary> {
   let waitForStarts: Promise<unknown> = Promise.resolve();
   try {
     // The main thread starts at once (when it renders); the other K − 1 threads join as they come up.
-    const entry = K > 1 ? await threadEntry() : null;
+    // The bundle new threads start from, built or checked only when one is needed: prestarted
+    // threads were started from it a moment ago, when it was up to date (checking again took 5 ms).
+    let bundle: Promise<URL> | undefined;
+    const entry = () => (bundle ??= threadEntry());
     const prestarted = await takePrestarted(K - 1, init.textRenderer);
     if (!handOff) threads.push(inlineThread(init, onMessage, onError));
     const band = (i: number) => (handOff ? i : i + 1);
     const starting = Array.from({ length: K - 1 }, (_, i) =>
-      (prestarted[i] ? adoptThread(prestarted[i], entry!, band(i), mirror(), init, onMessage, onError) : startThread(entry!, band(i), mirror(), init, onMessage, onError)).then(
+      (prestarted[i] ? adoptThread(prestarted[i], entry, band(i), mirror(), init, onMessage, onError) : entry().then((url) => startThread(url, band(i), mirror(), init, onMessage, onError))).then(
         (t) => {
           threads.push(t);
           pump();
