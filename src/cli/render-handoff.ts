@@ -17,7 +17,7 @@ import type { PieceBitmap } from '../tpi/pieces.ts';
 export type PlacedRef = number;
 
 /**
- * What a batch adds to the main thread's copy of a rendering thread's pieces, packed in two
+ * What a batch adds to the main thread's copy of a rendering thread's pieces, packed in three
  * buffers that are transferred, not copied (structured cloning of arrays and objects cost both
  * threads time): the batch's handed-off pages and the pieces they use for the first time.
  */
