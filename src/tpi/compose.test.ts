@@ -1,13 +1,17 @@
 // The shortcuts of the fast path against the plain way, with the bundled fonts in Node: pieces
 // read back through their measured ink box, and line widths extended piece by piece.
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { nodeBackend } from '../cli/render-backend.ts';
 import { pieceEnd } from './compose.ts';
 import { jobFor, type RenderChoices } from './job.ts';
 import { breakText } from './linebreak.ts';
 import { fontFamilyList, isLatin1, PIECE } from './fonts.ts';
+import { createPieceRasterizer, type RasterContext } from './pieces.ts';
 import { renderTpi } from './render.ts';
 import type { TextMeasurer } from './types.ts';
+
+const { createCanvas } = createRequire(import.meta.url)('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
 
 const TEXTS = [
   'A red double-decker bus waits at a stop on a rainy street; people with umbrellas stand under the shelter.',
@@ -35,6 +39,41 @@ describe('fast-path shortcuts', () => {
         }
       }
     }
+  });
+
+  it('pieces read back from unaligned pixels (converted to words, as on big-endian machines) equal pieces read through a view', () => {
+    const { measurer } = nodeBackend();
+    const canvas = (w: number, h: number) => createCanvas(w, h).getContext('2d');
+    const unaligned = (w: number, h: number): RasterContext => {
+      const ctx = canvas(w, h);
+      return {
+        set font(f: string) {
+          ctx.font = f;
+        },
+        set fillStyle(s: string) {
+          ctx.fillStyle = s;
+        },
+        fillRect: (x, y, rw, rh) => ctx.fillRect(x, y, rw, rh),
+        fillText: (t, x, y) => ctx.fillText(t, x, y),
+        getImageData(x, y, gw, gh) {
+          const data = ctx.getImageData(x, y, gw, gh).data;
+          const shifted = new Uint8ClampedArray(new ArrayBuffer(data.length + 1), 1, data.length);
+          shifted.set(data);
+          return { data: shifted };
+        },
+      } as RasterContext;
+    };
+    const [viewed, converted] = [createPieceRasterizer(canvas), createPieceRasterizer(unaligned)];
+    let inked = 0;
+    for (const size of [9, 20, 32]) {
+      const [a, b] = [viewed.font(size, '"TPI Noto Sans"', fontFamilyList('sans'), measurer), converted.font(size, '"TPI Noto Sans"', fontFamilyList('sans'), measurer)];
+      for (const piece of TEXTS[1].split(' ')) {
+        const [pa, pb] = [a(piece), b(piece)];
+        expect(pb, `${size}px ${piece}`).toEqual(pa);
+        if (pa.bitmap.width > 0) inked++;
+      }
+    }
+    expect(inked).toBeGreaterThan(20);
   });
 
   it('extending line widths piece by piece breaks lines as measuring whole lines does', () => {

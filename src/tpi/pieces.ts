@@ -125,16 +125,15 @@ function draw(ctx: RasterContext, piece: string, penX: number, baseline: number,
   ctx.fillStyle = '#000000';
   ctx.fillText(piece, penX, baseline);
   const px = ctx.getImageData(x, y, w, h).data;
-  const words = LITTLE_ENDIAN && px.byteOffset % 4 === 0 ? new Int32Array(px.buffer, px.byteOffset, w * h) : null;
-  if (!(words ? inkBox(words, w, h) : inkBoxBytes(px, w, h))) return null; // a colour glyph
+  const words = LITTLE_ENDIAN && px.byteOffset % 4 === 0 ? new Int32Array(px.buffer, px.byteOffset, w * h) : littleEndianWords(px);
+  if (!inkBox(words, w, h)) return null; // a colour glyph
   const { x0, y0, x1, y1 } = box;
   if (x1 < 0) return EMPTY;
   if ((checkLeft && x0 === 0) || (checkTop && y0 === 0) || (checkRight && x1 === w - 1) || (checkBottom && y1 === h - 1)) return RIM;
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
   const alpha = new Uint8Array(bw * bh);
-  if (words) coverage(words, w, x0, y0, bw, bh, alpha);
-  else for (let yy = 0; yy < bh; yy++) for (let xx = 0, i = 4 * ((y0 + yy) * w + x0); xx < bw; xx++, i += 4) alpha[yy * bw + xx] = 255 - px[i];
+  coverage(words, w, x0, y0, bw, bh, alpha);
   return { left: x + x0 - penX, top: y + y0 - baseline, width: bw, height: bh, alpha };
 }
 
@@ -180,26 +179,9 @@ function coverage(words: Int32Array, w: number, x0: number, y0: number, bw: numb
   for (let yy = 0, k = 0; yy < bh; yy++) for (let i = (y0 + yy) * w + x0, e = i + bw; i < e; i++, k++) alpha[k] = 255 - (words[i] & 0xff);
 }
 
-/** inkBox on RGBA bytes (big-endian machines, unaligned buffers). */
-function inkBoxBytes(px: Uint8ClampedArray, w: number, h: number): boolean {
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
-  for (let yy = 0, i = 0; yy < h; yy++) {
-    for (let xx = 0; xx < w; xx++, i++) {
-      const r = px[4 * i];
-      if (r === 255 && px[4 * i + 1] === 255 && px[4 * i + 2] === 255) continue;
-      if (r !== px[4 * i + 1] || r !== px[4 * i + 2]) return false;
-      if (xx < x0) x0 = xx;
-      if (xx > x1) x1 = xx;
-      if (yy < y0) y0 = yy;
-      y1 = yy;
-    }
-  }
-  box.x0 = x0;
-  box.y0 = y0;
-  box.x1 = x1;
-  box.y1 = y1;
-  return true;
+/** RGBA bytes as 32-bit words with red in the low byte, as a view gives them on little-endian machines (for the others, and unaligned buffers). */
+function littleEndianWords(px: Uint8ClampedArray): Int32Array {
+  const words = new Int32Array(px.length >> 2);
+  for (let i = 0; i < words.length; i++) words[i] = px[4 * i] | (px[4 * i + 1] << 8) | (px[4 * i + 2] << 16) | (px[4 * i + 3] << 24);
+  return words;
 }
