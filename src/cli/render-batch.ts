@@ -62,8 +62,6 @@ export function batchRenderer(init: ThreadInit): BatchRenderer {
       }
     }
     if (sink === Number.MIN_VALUE) console.log(sink);
-    if (!numbers) return { results };
-    const { news, transfer } = numbers.take();
-    return { results, news, transfer };
+    return numbers ? { results, news: numbers.take() } : { results };
   };
 }

@@ -75,8 +75,8 @@ export class PieceNumbers {
     return at;
   }
 
-  /** The news of the batch just rendered, once, with the buffers to transfer. */
-  take(): { news: PieceNews; transfer: ArrayBuffer[] } {
+  /** The news of the batch just rendered, once. */
+  take(): PieceNews {
     const pieces = new Int32Array(PIECE_FIELDS * this.fresh.length);
     let bytes = 0;
     for (const b of this.fresh) bytes += b.alpha.length;
@@ -92,9 +92,12 @@ export class PieceNumbers {
     this.fresh = [];
     this.freshIds = [];
     this.forgetBelow = 0;
-    return { news, transfer: [news.pages.buffer, pieces.buffer, alpha.buffer] };
+    return news;
   }
 }
+
+/** The buffers of a batch's news, to move to the main thread rather than copy. */
+export const newsBuffers = (news: PieceNews): ArrayBuffer[] => [news.pages.buffer, news.pieces.buffer, news.alpha.buffer] as ArrayBuffer[];
 
 /** The main thread's copy of one rendering thread's pieces. */
 export class PieceMirror {

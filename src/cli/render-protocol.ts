@@ -45,8 +45,6 @@ export type ThreadResult = { seq: number; meta: TpiMeta; png?: Uint8Array } | { 
 export interface BatchOutput {
   results: ThreadResult[];
   news?: PieceNews;
-  /** The news's buffers, to transfer rather than copy (not part of the message's content). */
-  transfer?: ArrayBuffer[];
 }
 
 export type FromThread =

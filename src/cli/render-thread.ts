@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchRenderer, type BatchRenderer } from './render-batch.ts';
 import { registerBundledFonts } from './render-backend.ts';
+import { newsBuffers } from './render-handoff.ts';
 import { halted, type FromThread, type ThreadInit, type ThreadStart, type ToThread } from './render-protocol.ts';
 
 const port = parentPort!;
@@ -28,9 +29,9 @@ port.on('message', async (msg: ToThread) => {
     case 'render': {
       if (!render) return fatal('a batch came before init');
       if (halted(started!)) return post({ type: 'dropped', batch: msg.batch });
-      const { results, news, transfer } = await render(msg.records);
+      const output = await render(msg.records);
       // The pieces' buffers are moved to the main thread, not copied.
-      port.postMessage({ type: 'done', batch: msg.batch, results, news } satisfies FromThread, transfer ?? []);
+      port.postMessage({ type: 'done', batch: msg.batch, ...output } satisfies FromThread, output.news ? newsBuffers(output.news) : []);
       return;
     }
     default: {
