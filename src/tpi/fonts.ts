@@ -199,9 +199,7 @@ export function createCanvasMeasurer(ctx: MeasuringContext, maxEntries = 200_000
       return width;
     },
     extend(width, text, added, fontSize, fontFamily) {
-      if (added === '') return width;
-      if (text === '' || !pieceBoundary(text, added[0])) return this.measure(text + added, fontSize, fontFamily);
-      return width + sumPieces(added, fontCache(fontFamily), fontSize);
+      return this.extendAt!(width, text, added, fontSize, fontFamily) ?? this.measure(text + added, fontSize, fontFamily);
     },
     extendAt(width, before, added, fontSize, fontFamily) {
       if (added === '') return width;

@@ -91,7 +91,7 @@ class AsciiParagraph implements Paragraph {
     for (let i = 0; i <= body.length; i++) {
       // Past the end reads as a blank (charCodeAt's NaN there would cost V8 a deoptimisation).
       const c = i < body.length ? body.charCodeAt(i) : 32;
-      const blank = c === 32 || c === 9;
+      const blank = isAsciiBlank(c);
       // A break before i: after blanks, at a non-blank, with something other than indentation
       // before, and kinsoku satisfied (ASCII brackets and closing punctuation).
       const breaks = i === body.length || (!blank && i > 0 && isAsciiBlank(body.charCodeAt(i - 1)) && lastInk >= 0 && !cannotEndLine(body[lastInk]) && !cannotStartLine(body[i]));
