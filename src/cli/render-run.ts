@@ -12,7 +12,7 @@
  */
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { IdRegistry, imagePath, llavaRecord, MAX_TEXT_CHARS, type BadRecord, type InputRecord } from '../tpi/dataset.ts';
 import { rejectedJsonl } from '../tpi/export.ts';
 import { pageFrame } from '../tpi/compose.ts';
@@ -26,8 +26,8 @@ import { readRecords, type Shard } from './render-input.ts';
 import { renderedIds } from './render-resume.ts';
 import { batchRenderer } from './render-batch.ts';
 import { threadEntry } from './render-thread-bundle.ts';
-import { halted, type FromThread, type RenderMode, type ThreadInit, type ThreadResult, type ThreadStart, type ToThread } from './render-protocol.ts';
-import { takePrestarted } from './render-prestart.ts';
+import { halted, type FromThread, type RenderMode, type ThreadInit, type ThreadResult, type ToThread } from './render-protocol.ts';
+import { renderWorker, takePrestarted } from './render-prestart.ts';
 
 export interface RunOptions {
   input: string;
@@ -122,7 +122,7 @@ function connect(worker: Worker, band: number, mirror: PieceMirror | null, onMes
 type OnMessage = (m: FromThread, from: Thread) => void;
 
 function startThread(entry: URL, band: number, mirror: PieceMirror | null, init: ThreadInit, onMessage: OnMessage, onError: (e: Error) => void): Promise<Thread> {
-  return connect(new Worker(entry, { workerData: { init } satisfies ThreadStart }), band, mirror, onMessage, onError);
+  return connect(renderWorker(entry, { init }), band, mirror, onMessage, onError);
 }
 
 /** A thread prestarted by bin/tpi.mjs (render-prestart.ts); one that fails is replaced by a new one. */

@@ -121,6 +121,20 @@ describe('PNG from placed pieces', () => {
     }
   });
 
+  it('splits long background runs into matches that all stay between 3 and 258 bytes', () => {
+    // A run of background is one literal and a copy of len − 1 bytes; over 258 the copy is split
+    // so that no match is under 3 (259 = 256 + 3, 260 = 257 + 3, 261 = 258 + 3, 517 = 258 + 256 + 3).
+    const r = rng(11);
+    const word = piece(r, 10, 6);
+    const none = { top: 0, right: 0, bottom: 0, left: 0 };
+    for (const run of [255, 256, 257, 258, 259, 260, 261, 262, 263, 515, 516, 517, 518, 519, 520]) {
+      for (const [width, x] of [[run + 10, 0], [run + 10, run], [2 * run + 10, run]]) {
+        const frame = pageFrame(width, 12, '#000', '#fff', none)!;
+        expectSamePixels(placedPage(frame, [word], [x], [3]), `a run of ${run} in a row of ${width}`);
+      }
+    }
+  });
+
   it('copies a repeated piece only from clean occurrences within the window', () => {
     // Anti-aliased edges are what literals cost most for: every value different.
     const word: PieceBitmap = { left: 0, top: 0, width: 30, height: 12, alpha: Uint8Array.from({ length: 360 }, (_, i) => (i * 37) % 251) };

@@ -436,7 +436,9 @@ function literal(codes: DeflateCodes, v: number): void {
 function copy(codes: DeflateCodes, len: number, dist: number): void {
   const { matchBits, matchLen, distBits, distLen } = codes;
   while (len > 0) {
-    const m = len <= MAX_MATCH ? len : len - MAX_MATCH < MIN_MATCH ? len - MIN_MATCH : MAX_MATCH;
+    // Over 258, a match leaves at least 3 for the next one (so 259 is 256 + 3). Math.min rather
+    // than a test for 259 and 260: V8 would first meet that branch after optimising this.
+    const m = len <= MAX_MATCH ? len : Math.min(MAX_MATCH, len - MIN_MATCH);
     out.put(matchBits[m], matchLen[m]);
     out.put(distBits[dist], distLen[dist]);
     len -= m;
