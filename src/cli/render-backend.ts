@@ -39,7 +39,8 @@ export function fontPath(file: string): string {
   return require.resolve(file);
 }
 
-export function nodeBackend(renderer: TextRenderer = 'system'): RenderBackend {
+/** `coverageArray`: where pieces' coverage is kept (createPieceRasterizer). */
+export function nodeBackend(renderer: TextRenderer = 'system', coverageArray?: (bytes: number) => Uint8Array): RenderBackend {
   registerBundledFonts(renderer);
   const measuring = createCanvas(8, 8).getContext('2d');
   const contexts = new Map<string, SKRSContext2D>();
@@ -54,7 +55,7 @@ export function nodeBackend(renderer: TextRenderer = 'system'): RenderBackend {
   };
   return {
     measurer: createCanvasMeasurer(measuring),
-    pieces: createPieceRasterizer((w, h) => createCanvas(w, h).getContext('2d')),
+    pieces: createPieceRasterizer((w, h) => createCanvas(w, h).getContext('2d'), undefined, coverageArray),
     context: (w, h) => context(w, h) as unknown as PixelContext,
     jpeg(rgba, width, height, quality) {
       const ctx = context(width, height);

@@ -8,7 +8,7 @@ import type { InputRecord } from '../tpi/dataset.ts';
 import { jobFor, settingsFor } from '../tpi/job.ts';
 import { layoutJob, renderTpi, toModelPixels } from '../tpi/render.ts';
 import { nodeBackend, pngFile } from './render-backend.ts';
-import { PieceNumbers } from './render-handoff.ts';
+import { PieceNumbers, SharedCoverage } from './render-handoff.ts';
 import type { BatchOutput, ThreadInit, ThreadResult } from './render-protocol.ts';
 
 export type BatchRenderer = (records: InputRecord[]) => Promise<BatchOutput>;
@@ -22,10 +22,12 @@ export function batchRenderer(init: ThreadInit): BatchRenderer {
   const settings = settingsFor(init.choices);
   // Each image is encoded (or converted) before the next is drawn: one pixel buffer serves all.
   let buffer = new Uint8ClampedArray(0);
-  const backend = { ...nodeBackend(init.textRenderer), pixels: (n: number) => (buffer.length === n ? buffer : (buffer = new Uint8ClampedArray(n))) };
+  const waiting = init.handOff;
+  // With hand-off, pieces' coverage is drawn into memory the main thread reads in place.
+  const coverage = waiting ? new SharedCoverage() : null;
+  const backend = { ...nodeBackend(init.textRenderer, coverage?.array), pixels: (n: number) => (buffer.length === n ? buffer : (buffer = new Uint8ClampedArray(n))) };
   let tensor: Float32Array | undefined;
   const failed = (seq: number, e: unknown): ThreadResult => ({ seq, error: e instanceof Error ? e.message : String(e) });
-  const waiting = init.handOff;
   const numbers = waiting ? new PieceNumbers() : null;
   return async (records) => {
     const results: ThreadResult[] = [];

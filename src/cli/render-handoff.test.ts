@@ -8,7 +8,7 @@ import type { PieceBitmap } from '../tpi/pieces.ts';
 import { encodePlacedPng } from '../tpi/png-pieces.ts';
 import { batchRenderer } from './render-batch.ts';
 import { nodeCrc } from './render-backend.ts';
-import { newsBuffers, PieceMirror, PieceNumbers } from './render-handoff.ts';
+import { newsBuffers, PieceMirror, PieceNumbers, SharedCoverage } from './render-handoff.ts';
 import type { ThreadInit } from './render-protocol.ts';
 
 const frame = pageFrame(64, 64, '#000', '#fff', { top: 2, right: 2, bottom: 2, left: 2 })!;
@@ -25,12 +25,13 @@ describe('piece numbers and the main thread’s copy', () => {
     const refs = pages.map((p) => numbers.ref(p));
     const news = numbers.take();
     const transfer = newsBuffers(news);
-    expect([...news.pieces].filter((_, k) => k % 6 === 0)).toEqual([1, 2, 3]); // piece numbers
-    expect(news.alpha.length).toBe(12);
+    expect([...news.pieces].filter((_, k) => k % 7 === 0)).toEqual([1, 2, 3]); // piece numbers
+    // Coverage in ordinary memory is copied into shared memory, once: 3 pieces of 4 bytes.
+    expect(news.coverage.map((m) => m.byteLength)).toEqual([12]);
     expect(news.forgetBelow).toBe(0);
     // What crosses to the main thread: a structured clone with the buffers moved.
     mirror.update(structuredClone(news, { transfer }));
-    expect([news.pages.length, news.pieces.length, news.alpha.length]).toEqual([0, 0, 0]); // moved, not copied
+    expect([news.pages.length, news.pieces.length]).toEqual([0, 0]); // moved, not copied
     pages.forEach((p, i) => expect(mirror.page(refs[i])).toEqual(p));
     expect(numbers.take().pieces.length).toBe(0); // news are given once
 
@@ -44,6 +45,32 @@ describe('piece numbers and the main thread’s copy', () => {
     expect(mirror.page(again)).toEqual(pages[1]);
     mirror.update({ ...fresh, pages: Int32Array.of(1, 2, 0, 0) });
     expect(() => mirror.page(0)).toThrow(/never sent/);
+  });
+});
+
+describe('shared coverage', () => {
+  it('is read by the main thread in place, not copied', () => {
+    const shared = new SharedCoverage(64);
+    // Two pieces in one 64-byte block, one too big for it in its own memory.
+    const [a, b, big] = [3, 4, 40].map((n, i): PieceBitmap => {
+      const alpha = shared.array(n * 4);
+      alpha.fill(10 * (i + 1));
+      return { left: i, top: -1 - i, width: n, height: 4, alpha };
+    });
+    expect(a.alpha.buffer).toBe(b.alpha.buffer);
+    expect([a.alpha.byteOffset, b.alpha.byteOffset, big.alpha.byteOffset]).toEqual([0, 12, 0]);
+    expect(big.alpha.buffer).not.toBe(a.alpha.buffer);
+    const numbers = new PieceNumbers();
+    const ref = numbers.ref(placedPage(frame, [a, big, b], [1, 2, 3], [4, 5, 6]));
+    const news = numbers.take();
+    expect(news.coverage).toEqual([a.alpha.buffer, big.alpha.buffer]);
+    const mirror = new PieceMirror(frame);
+    mirror.update(structuredClone(news, { transfer: newsBuffers(news) }));
+    const page = mirror.page(ref);
+    expect(page.bitmaps).toEqual([a, big, b]);
+    // The same bytes: what the rendering thread writes, the main thread sees.
+    a.alpha[0] = 99;
+    expect(page.bitmaps[0].alpha[0]).toBe(99);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Pages handed from the rendering threads of `tpi render` to the main thread, which codes their
  * PNGs (png-pieces.ts) and writes them, as placed pieces: numbers of the thread's pieces and
- * their positions, each piece's bitmap sent once, packed in buffers that are transferred. With
+ * their positions in transferred buffers, each piece's geometry sent once, and its coverage read
+ * in place from memory the two threads share. With
  * two threads on two cores, one renders and the other codes and writes, instead of both doing
  * everything: V8 compiles each part and the canvas draws each piece in one thread only, which
  * is most of what a short run costs (docs/bench-render.md). A rendering thread codes a page
@@ -17,22 +18,49 @@ import type { PieceBitmap } from '../tpi/pieces.ts';
 export type PlacedRef = number;
 
 /**
- * What a batch adds to the main thread's copy of a rendering thread's pieces, packed in three
- * buffers that are transferred, not copied (structured cloning of arrays and objects cost both
- * threads time): the batch's handed-off pages and the pieces they use for the first time.
+ * What a batch adds to the main thread's copy of a rendering thread's pieces: the batch's
+ * handed-off pages and the pieces they use for the first time, in two buffers that are
+ * transferred, not copied (structured cloning of arrays and objects cost both threads time),
+ * and the shared memory that holds those pieces' coverage.
  */
 export interface PieceNews {
   /** The pages (see PlacedRef). */
   pages: Int32Array;
-  /** Per new piece: its number, left, top, width, height, and where its coverage starts in `alpha`. */
+  /** Per new piece: its number, left, top, width, height, and its coverage: which of `coverage`, at which byte. */
   pieces: Int32Array;
-  /** The new pieces' coverage, one after another. */
-  alpha: Uint8Array;
+  /** The memory the new pieces' coverage is in (shared, so neither copied nor moved). */
+  coverage: SharedArrayBuffer[];
   /** Numbers below this one are not used again: the main thread forgets them (0: none). */
   forgetBelow: number;
 }
 
-const PIECE_FIELDS = 6;
+const PIECE_FIELDS = 7;
+
+/**
+ * A rendering thread's pieces' coverage, drawn straight into shared memory (1 MB blocks; a
+ * larger piece gets its own) that the main thread then reads in place: each piece's bytes are
+ * written once, where copying them into a transferred buffer took the rendering thread fresh
+ * memory every batch (a page fault per 4 KB, 11 µs each on the benchmark's VM). Blocks are
+ * only appended to, and freed by the garbage collector once no piece on either side uses them.
+ */
+export class SharedCoverage {
+  private block: SharedArrayBuffer | null = null;
+  private used = 0;
+
+  constructor(private readonly blockBytes = 1 << 20) {}
+
+  /** `bytes` of coverage (zeros until written). */
+  array = (bytes: number): Uint8Array => {
+    if (bytes > this.blockBytes / 4) return new Uint8Array(new SharedArrayBuffer(bytes));
+    if (!this.block || this.used + bytes > this.blockBytes) {
+      this.block = new SharedArrayBuffer(this.blockBytes);
+      this.used = 0;
+    }
+    const a = new Uint8Array(this.block, this.used, bytes);
+    this.used += bytes;
+    return a;
+  };
+}
 
 /** The rendering thread's side: numbers its pieces and keeps what the main thread has not seen. */
 export class PieceNumbers {
@@ -75,19 +103,27 @@ export class PieceNumbers {
     return at;
   }
 
-  /** The news of the batch just rendered, once. */
+  /** The news of the batch just rendered, once. Coverage not in shared memory (SharedCoverage) is copied into some. */
   take(): PieceNews {
     const pieces = new Int32Array(PIECE_FIELDS * this.fresh.length);
-    let bytes = 0;
-    for (const b of this.fresh) bytes += b.alpha.length;
-    const alpha = new Uint8Array(bytes);
+    let unshared = 0;
+    for (const b of this.fresh) if (!(b.alpha.buffer instanceof SharedArrayBuffer)) unshared += b.alpha.length;
+    let copies: Uint8Array | null = null;
     let at = 0;
+    const coverage: SharedArrayBuffer[] = [];
     this.fresh.forEach((b, k) => {
-      pieces.set([this.freshIds[k], b.left, b.top, b.width, b.height, at], PIECE_FIELDS * k);
-      alpha.set(b.alpha, at);
-      at += b.alpha.length;
+      let alpha = b.alpha;
+      if (!(alpha.buffer instanceof SharedArrayBuffer)) {
+        copies ??= new Uint8Array(new SharedArrayBuffer(unshared));
+        alpha = copies.subarray(at, (at += b.alpha.length));
+        alpha.set(b.alpha);
+      }
+      const memory = alpha.buffer as SharedArrayBuffer;
+      let m = coverage.lastIndexOf(memory); // a batch's pieces are in one or two blocks
+      if (m < 0) m = coverage.push(memory) - 1;
+      pieces.set([this.freshIds[k], b.left, b.top, b.width, b.height, m, alpha.byteOffset], PIECE_FIELDS * k);
     });
-    const news = { pages: Int32Array.from(this.pages), pieces, alpha, forgetBelow: this.forgetBelow };
+    const news = { pages: Int32Array.from(this.pages), pieces, coverage, forgetBelow: this.forgetBelow };
     this.pages = [];
     this.fresh = [];
     this.freshIds = [];
@@ -96,8 +132,8 @@ export class PieceNumbers {
   }
 }
 
-/** The buffers of a batch's news, to move to the main thread rather than copy. */
-export const newsBuffers = (news: PieceNews): ArrayBuffer[] => [news.pages.buffer, news.pieces.buffer, news.alpha.buffer] as ArrayBuffer[];
+/** The buffers of a batch's news to move to the main thread rather than copy (the coverage is shared). */
+export const newsBuffers = (news: PieceNews): ArrayBuffer[] => [news.pages.buffer, news.pieces.buffer] as ArrayBuffer[];
 
 /** The main thread's copy of one rendering thread's pieces. */
 export class PieceMirror {
@@ -110,11 +146,12 @@ export class PieceMirror {
   /** Applied before the batch's pages are read: they are read from this batch's news. */
   update(news: PieceNews): void {
     if (news.forgetBelow > 0) for (const id of this.byId.keys()) if (id < news.forgetBelow) this.byId.delete(id);
-    const { pieces, alpha } = news;
+    const { pieces, coverage } = news;
     for (let k = 0; k < pieces.length; k += PIECE_FIELDS) {
-      const [width, height, at] = [pieces[k + 3], pieces[k + 4], pieces[k + 5]];
-      // A view into the batch's buffer, not a copy.
-      this.byId.set(pieces[k], { left: pieces[k + 1], top: pieces[k + 2], width, height, alpha: alpha.subarray(at, at + width * height) });
+      const [width, height] = [pieces[k + 3], pieces[k + 4]];
+      // A view of the rendering thread's own bytes, not a copy.
+      const alpha = new Uint8Array(coverage[pieces[k + 5]], pieces[k + 6], width * height);
+      this.byId.set(pieces[k], { left: pieces[k + 1], top: pieces[k + 2], width, height, alpha });
     }
     this.pages = news.pages;
   }

@@ -52,8 +52,12 @@ export interface PieceRasterizer {
   font(fontSize: number, family: string, measureFamily: string, measurer: TextMeasurer): (piece: string) => Piece;
 }
 
-/** `canvas(w, h)`: a new 2D context of that size (the rasteriser keeps one per size it needs). */
-export function createPieceRasterizer(canvas: (width: number, height: number) => RasterContext, maxEntries = 50_000): PieceRasterizer {
+/**
+ * `canvas(w, h)`: a new 2D context of that size (the rasteriser keeps one per size it needs).
+ * `coverageArray(bytes)`: where a piece's coverage is kept (the CLI keeps it in memory shared with
+ * the thread that codes the PNGs; the bytes are all written).
+ */
+export function createPieceRasterizer(canvas: (width: number, height: number) => RasterContext, maxEntries = 50_000, coverageArray: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes)): PieceRasterizer {
   const fonts = new Map<string, Map<string, Piece>>();
   let pieceCount = 0;
   const scratch = new Map<number, { ctx: RasterContext; font: string }>();
@@ -80,11 +84,11 @@ export function createPieceRasterizer(canvas: (width: number, height: number) =>
       const x1 = Math.min(w, Math.ceil(pad + ink.right) + 1);
       const y1 = Math.min(h, Math.ceil(baseline + ink.descent) + 1);
       if (x1 > x0 && y1 > y0) {
-        const bm = draw(ctx, piece, pad, baseline, x0, y0, x1 - x0, y1 - y0, x0 > 0, y0 > 0, x1 < w, y1 < h);
+        const bm = draw(ctx, coverageArray, piece, pad, baseline, x0, y0, x1 - x0, y1 - y0, x0 > 0, y0 > 0, x1 < w, y1 < h);
         if (bm !== RIM) return bm;
       }
     }
-    const bm = draw(ctx, piece, pad, baseline, 0, 0, w, h, false, false, false, false);
+    const bm = draw(ctx, coverageArray, piece, pad, baseline, 0, 0, w, h, false, false, false, false);
     return bm === RIM ? null : bm;
   };
   return {
@@ -119,7 +123,7 @@ export function createPieceRasterizer(canvas: (width: number, height: number) =>
  * Draws the piece black on white at (penX, baseline) and reads back the box (x, y, w, h);
  * RIM when a side flagged `check*` has ink, null for a colour glyph, else the tight coverage.
  */
-function draw(ctx: RasterContext, piece: string, penX: number, baseline: number, x: number, y: number, w: number, h: number, checkLeft: boolean, checkTop: boolean, checkRight: boolean, checkBottom: boolean): PieceBitmap | null {
+function draw(ctx: RasterContext, coverageArray: (bytes: number) => Uint8Array, piece: string, penX: number, baseline: number, x: number, y: number, w: number, h: number, checkLeft: boolean, checkTop: boolean, checkRight: boolean, checkBottom: boolean): PieceBitmap | null {
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(x, y, w, h);
   ctx.fillStyle = '#000000';
@@ -132,7 +136,7 @@ function draw(ctx: RasterContext, piece: string, penX: number, baseline: number,
   if ((checkLeft && x0 === 0) || (checkTop && y0 === 0) || (checkRight && x1 === w - 1) || (checkBottom && y1 === h - 1)) return RIM;
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
-  const alpha = new Uint8Array(bw * bh);
+  const alpha = coverageArray(bw * bh);
   coverage(words, w, x0, y0, bw, bh, alpha);
   return { left: x + x0 - penX, top: y + y0 - baseline, width: bw, height: bh, alpha };
 }
