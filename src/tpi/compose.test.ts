@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { nodeBackend } from '../cli/render-backend.ts';
-import { pieceEnd } from './compose.ts';
+import { pageFrame, paintPlaced, paintPlacedRow, pieceEnd, placedPage } from './compose.ts';
 import { jobFor, type RenderChoices } from './job.ts';
 import { breakText } from './linebreak.ts';
 import { fontFamilyList, isLatin1, PIECE } from './fonts.ts';
-import { createPieceRasterizer, type RasterContext } from './pieces.ts';
+import { createPieceRasterizer, type PieceBitmap, type RasterContext } from './pieces.ts';
 import { renderTpi } from './render.ts';
 import type { TextMeasurer } from './types.ts';
 
@@ -100,6 +100,26 @@ describe('pieces of a line', () => {
     };
     for (const text of [...TEXTS, ' lead', 'trail  ', '  ', 'a', 'a\u00a0b  c', 'é  ÿ', 'x 日本 y', 'ﾃｽﾄ a']) {
       expect(pieces(text), text).toEqual(text.match(new RegExp(PIECE.source, 'gu')) ?? []);
+    }
+  });
+});
+
+describe('one row of a placed page', () => {
+  it('is that row of the painted page, for pieces that overlap, are clipped or stick out of the page', () => {
+    let s = 7;
+    const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const frame = pageFrame(50, 40, '#202020', '#f0f0f0', { top: 5, right: 6, bottom: 7, left: 8 })!;
+    const bitmap = (): PieceBitmap => {
+      const [width, height] = [1 + Math.floor(r() * 20), 1 + Math.floor(r() * 15)];
+      return { left: 0, top: 0, width, height, alpha: Uint8Array.from({ length: width * height }, () => (r() < 0.3 ? 0 : Math.floor(r() * 256))) };
+    };
+    const bitmaps = Array.from({ length: 30 }, bitmap);
+    const page = placedPage(frame, bitmaps, bitmaps.map(() => Math.floor(r() * 70) - 10), bitmaps.map(() => Math.floor(r() * 60) - 10));
+    const painted = paintPlaced(page).data;
+    const row = new Uint8ClampedArray(50);
+    for (let y = 0; y < 40; y++) {
+      paintPlacedRow(page, y, row);
+      expect([...row], `row ${y}`).toEqual([...painted.subarray(50 * y, 50 * (y + 1))]);
     }
   });
 });

@@ -166,19 +166,37 @@ function visible(clip: Clip, bm: PieceBitmap, ox: number, oy: number) {
   return { xs: Math.max(0, clip.x0 - ox), xe: Math.min(bm.width, clip.x1 - ox), ys: Math.max(0, clip.y0 - oy), ye: Math.min(bm.height, clip.y1 - oy) };
 }
 
+/**
+ * Row y of paintPlaced's pixels for a grey page, into row[0, width): for the PNG encoder, which
+ * needs the pixels of the few rows where pieces overlap or are clipped, not the whole page.
+ */
+export function paintPlacedRow(p: PlacedPage, y: number, row: Uint8ClampedArray): void {
+  const { width: W, clip, fg, bg, lut } = p.frame;
+  row.fill(bg[0], 0, W);
+  if (y < clip.y0 || y >= clip.y1) return;
+  for (let i = 0; i < p.bitmaps.length; i++) {
+    const bm = p.bitmaps[i];
+    const j = y - p.ys[i];
+    if (j < 0 || j >= bm.height) continue;
+    const ox = p.xs[i];
+    const { xs, xe } = visible(clip, bm, ox, p.ys[i]);
+    blendGreyRow(row, ox, bm.alpha, j * bm.width, xs, xe, fg[0], bg[0], lut);
+  }
+}
+
 /** blit for one grey byte per pixel, the bitmap's top-left at (ox, oy); pixels still at the background take the table's value. */
 function blitGrey(px: Uint8ClampedArray, W: number, clip: Clip, bm: PieceBitmap, ox: number, oy: number, fg: number, bg: number, lut: Uint8ClampedArray): void {
   const { xs, xe, ys, ye } = visible(clip, bm, ox, oy);
-  const alpha = bm.alpha;
-  for (let j = ys; j < ye; j++) {
-    const i0 = (oy + j) * W + ox;
-    const s0 = j * bm.width;
-    for (let k = xs; k < xe; k++) {
-      const a = alpha[s0 + k];
-      const p = px[i0 + k];
-      // a = 0 leaves p as it is, a = 255 gives fg: exactly, in both branches.
-      px[i0 + k] = p === bg ? lut[a] : (p * (255 - a) + fg * a) / 255;
-    }
+  for (let j = ys; j < ye; j++) blendGreyRow(px, (oy + j) * W + ox, bm.alpha, j * bm.width, xs, xe, fg, bg, lut);
+}
+
+/** Columns [xs, xe) of one bitmap row (from `s0` in alpha) over pixels from `i0`. */
+function blendGreyRow(px: Uint8ClampedArray, i0: number, alpha: Uint8Array, s0: number, xs: number, xe: number, fg: number, bg: number, lut: Uint8ClampedArray): void {
+  for (let k = xs; k < xe; k++) {
+    const a = alpha[s0 + k];
+    const p = px[i0 + k];
+    // a = 0 leaves p as it is, a = 255 gives fg: exactly, in both branches.
+    px[i0 + k] = p === bg ? lut[a] : (p * (255 - a) + fg * a) / 255;
   }
 }
 

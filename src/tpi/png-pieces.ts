@@ -11,7 +11,7 @@
 // small on purpose: V8 compiles each one in every thread of a run, and one large function cost
 // several times their compile time.
 
-import { paintPlaced, type PlacedPage } from './compose.ts';
+import { paintPlacedRow, type PlacedPage } from './compose.ts';
 import type { PieceBitmap } from './pieces.ts';
 import { BitWriter, deflateCodes, distanceSymbol, MAX_MATCH, MIN_MATCH, WINDOW, type DeflateCodes } from './deflate-codes.ts';
 import { crc32, IDAT_DATA, LITTLE_ENDIAN, pngShell, sealPng, type Crc } from './png.ts';
@@ -217,14 +217,13 @@ const out = new BitWriter(16384);
 let s1 = 1;
 let s2 = 0;
 
-/** Painted pixels, for the rows that are coded from them. */
+/** The pixels of a row that is coded from them. */
 let painted = new Uint8ClampedArray(0);
-const paintBuffer = (bytes: number) => (painted.length === bytes ? painted : (painted = new Uint8ClampedArray(bytes)));
 
 /**
  * The PNG of a grey placed page (8-bit greyscale, filter None), coded from its pieces; null
- * for colour pages or on big-endian machines (then deflate the pixels). The page is painted
- * only when some row has overlapping or clipped pieces. The file decodes to exactly
+ * for colour pages or on big-endian machines (then deflate the pixels). Only the rows where
+ * pieces overlap or are clipped are painted, one at a time. The file decodes to exactly
  * paintPlaced's pixels. `reuse`: the bytes may be overwritten by the next call (for a caller
  * that writes them at once), which spares allocating a buffer a file.
  */
@@ -239,27 +238,23 @@ export function encodePlacedPng(p: PlacedPage, crc: Crc = crc32, reuse = false):
     rows[i] = rowsFor(p.bitmaps[i], codes, frame.lut, stride);
     segments += p.bitmaps[i].height;
   }
-  grow(segments, frame.height, n);
+  grow(segments, frame.width, frame.height, n);
   const s = collectSegments(p);
-  let needsPixels = false;
-  for (let t = 0; t < s; t++) {
-    const d = dirty[segPiece[t]]; // stored either way (see collectSegments)
-    generic[segRow[t]] |= d;
-    needsPixels ||= d !== 0;
-  }
+  for (let t = 0; t < s; t++) generic[segRow[t]] |= dirty[segPiece[t]]; // stored either way (see collectSegments)
   findCopies(p, stride);
   out.pos = out.cur = out.n = 0;
   out.reserve(codes.headerLen);
   out.append(codes.header, 0, codes.headerLen);
   s1 = 1;
   s2 = 0;
-  writeRows(p, codes, needsPixels ? paintPlaced(p, paintBuffer).data : null);
+  writeRows(p, codes);
   out.put(codes.endBits, codes.endLen);
   rows.length = 0; // keeps no piece alive
   return finish(frame.width, frame.height, crc, reuse);
 }
 
-function grow(segments: number, height: number, pieces: number): void {
+function grow(segments: number, width: number, height: number, pieces: number): void {
+  if (painted.length < width) painted = new Uint8ClampedArray(width);
   if (segPiece.length < segments) [segPiece, segRow, segX0, segX1, segNext] = [0, 1, 2, 3, 4].map(() => new Int32Array(2 * segments));
   if (head.length < height) [head, tail, rowEnd, generic] = [new Int32Array(height), new Int32Array(height), new Int32Array(height), new Uint8Array(height)];
   if (dirty.length < pieces) [dirty, back] = [new Uint8Array(2 * pieces), new Int32Array(2 * pieces)];
@@ -339,15 +334,15 @@ function findCopies(p: PlacedPage, stride: number): void {
   }
 }
 
-/** `grey`: the painted page, when some rows are coded from pixels. */
-function writeRows(p: PlacedPage, codes: DeflateCodes, grey: Uint8ClampedArray | null): void {
+function writeRows(p: PlacedPage, codes: DeflateCodes): void {
   const { width: W, height: H } = p.frame;
   const bg = p.frame.bg[0];
   let blankAbove = false;
   for (let y = 0; y < H; y++) {
     out.reserve(16 * (W + 1) + 256);
-    if (generic[y] !== 0 && grey !== null) {
-      pixelRow(codes, grey, y * W, W);
+    if (generic[y] !== 0) {
+      paintPlacedRow(p, y, painted);
+      pixelRow(codes, painted, 0, W);
       blankAbove = false;
     } else if (head[y] < 0) {
       blankRow(codes, W, bg, blankAbove);
