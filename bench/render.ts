@@ -120,7 +120,12 @@ function fileCreationMs(): number {
 }
 
 console.log(`${texts.length} texts (${repeat} × 1,000), 3–400 words, 336×336, ${workers} workers, ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}; median of ${reps}; load average ${loadavg()[0].toFixed(2)} at the start`);
-console.log(`output in ${dir}: creating an empty file there takes ${fileCreationMs().toFixed(3)} ms of CPU (paid once per image by both renderers)`);
+const creationMs = fileCreationMs();
+console.log(`output in ${dir}: creating an empty file there takes ${creationMs.toFixed(3)} ms of CPU (paid once per image by both renderers)`);
+// ext4 passes over inodes freed in the last minutes when it picks one for a new file (reading
+// each one's inode block to check): after thousands of files were deleted nearby (an earlier run
+// of this benchmark removes ~14,000 at its end) every file costs 0.1–0.3 ms instead of ~0.02.
+if (creationMs > 0.06) console.log('  (slow: files were probably deleted near here in the last few minutes, and ext4 skips recently freed inodes; it weighs on tpi render ~10× more than on Pillow. Wait some minutes, or use --dir.)');
 if (workers > 1) {
   // Do threads slow each other down here? Memory-heavy work (deflate) against a control.
   const slowdown = async (kind: 'deflate' | 'alu') => {
