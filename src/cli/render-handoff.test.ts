@@ -12,7 +12,12 @@ import { newsBuffers, PieceMirror, PieceNumbers, SharedCoverage } from './render
 import type { ThreadInit } from './render-protocol.ts';
 
 const frame = pageFrame(64, 64, '#000', '#fff', { top: 2, right: 2, bottom: 2, left: 2 })!;
-const bitmap = (v: number): PieceBitmap => ({ left: 0, top: -3, width: 2, height: 2, alpha: Uint8Array.of(v, 255, 0, v) });
+const shared = new SharedCoverage(64);
+const bitmap = (v: number): PieceBitmap => {
+  const alpha = shared.array(4);
+  alpha.set([v, 255, 0, v]);
+  return { left: 0, top: -3, width: 2, height: 2, alpha };
+};
 
 describe('piece numbers and the main thread’s copy', () => {
   it('send each piece once, rebuild pages exactly, and start again past the limit', () => {
@@ -26,8 +31,7 @@ describe('piece numbers and the main thread’s copy', () => {
     const news = numbers.take();
     const transfer = newsBuffers(news);
     expect([...news.pieces].filter((_, k) => k % 7 === 0)).toEqual([1, 2, 3]); // piece numbers
-    // Coverage in ordinary memory is copied into shared memory, once: 3 pieces of 4 bytes.
-    expect(news.coverage.map((m) => m.byteLength)).toEqual([12]);
+    expect(news.coverage).toEqual([shared.array(0).buffer]); // all three in one block
     expect(news.forgetBelow).toBe(0);
     // What crosses to the main thread: a structured clone with the buffers moved.
     mirror.update(structuredClone(news, { transfer }));
@@ -49,7 +53,7 @@ describe('piece numbers and the main thread’s copy', () => {
 });
 
 describe('shared coverage', () => {
-  it('is read by the main thread in place, not copied', () => {
+  it('is read by the main thread in place, not copied, and is required', () => {
     const shared = new SharedCoverage(64);
     // Two pieces in one 64-byte block, one too big for it in its own memory.
     const [a, b, big] = [3, 4, 40].map((n, i): PieceBitmap => {
@@ -71,6 +75,9 @@ describe('shared coverage', () => {
     // The same bytes: what the rendering thread writes, the main thread sees.
     a.alpha[0] = 99;
     expect(page.bitmaps[0].alpha[0]).toBe(99);
+    // Coverage in ordinary memory cannot be handed off.
+    numbers.ref(placedPage(frame, [{ ...a, alpha: a.alpha.slice() }], [1], [1]));
+    expect(() => numbers.take()).toThrow(/shared memory/);
   });
 });
 

@@ -103,25 +103,23 @@ export class PieceNumbers {
     return at;
   }
 
-  /** The news of the batch just rendered, once. Coverage not in shared memory (SharedCoverage) is copied into some. */
+  /** The news of the batch just rendered, once. Every piece's coverage must be in shared memory (SharedCoverage). */
   take(): PieceNews {
     const pieces = new Int32Array(PIECE_FIELDS * this.fresh.length);
-    let unshared = 0;
-    for (const b of this.fresh) if (!(b.alpha.buffer instanceof SharedArrayBuffer)) unshared += b.alpha.length;
-    let copies: Uint8Array | null = null;
-    let at = 0;
     const coverage: SharedArrayBuffer[] = [];
     this.fresh.forEach((b, k) => {
-      let alpha = b.alpha;
-      if (!(alpha.buffer instanceof SharedArrayBuffer)) {
-        copies ??= new Uint8Array(new SharedArrayBuffer(unshared));
-        alpha = copies.subarray(at, (at += b.alpha.length));
-        alpha.set(b.alpha);
-      }
-      const memory = alpha.buffer as SharedArrayBuffer;
+      const memory = b.alpha.buffer;
+      if (!(memory instanceof SharedArrayBuffer)) throw new Error('a piece handed off must have its coverage in shared memory (SharedCoverage)');
       let m = coverage.lastIndexOf(memory); // a batch's pieces are in one or two blocks
       if (m < 0) m = coverage.push(memory) - 1;
-      pieces.set([this.freshIds[k], b.left, b.top, b.width, b.height, m, alpha.byteOffset], PIECE_FIELDS * k);
+      const o = PIECE_FIELDS * k;
+      pieces[o] = this.freshIds[k];
+      pieces[o + 1] = b.left;
+      pieces[o + 2] = b.top;
+      pieces[o + 3] = b.width;
+      pieces[o + 4] = b.height;
+      pieces[o + 5] = m;
+      pieces[o + 6] = b.alpha.byteOffset;
     });
     const news = { pages: Int32Array.from(this.pages), pieces, coverage, forgetBelow: this.forgetBelow };
     this.pages = [];

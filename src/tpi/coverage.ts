@@ -81,14 +81,14 @@ export function notInFonts(text: string, font: FontId): string[] {
   return [...missing];
 }
 
+/** Characters beyond Latin-1 (a surrogate pair as one): what lacksGlyphs looks up. */
+const BEYOND_LATIN1 = /[^\0-\xff]/gu;
+
 /**
  * Whether a text has a character that none of the font's faces has, answered from a memo per
  * code point: for checking every record of a dataset (`tpi render`) at a few hundred
  * nanoseconds a text. Latin-1 is in every face.
  */
-/** Characters beyond Latin-1 (a surrogate pair as one): what lacksGlyphs looks up. */
-const BEYOND_LATIN1 = /[^\0-\xff]/gu;
-
 export function lacksGlyphs(font: FontId): (text: string) => boolean {
   const faces = FONTS[font].faces;
   const known = new Map<number, boolean>(); // code point → a face has it, or it needs no glyph
